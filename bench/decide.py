@@ -1,0 +1,206 @@
+"""Benchmark ``decide``: full rulings per second, single calls and a batch.
+
+Beside each figure, in the same run, a plain Python function that returns
+only a decision sets the baseline, so the ratio holds on a noisy machine.
+Run with ``make bench`` (or ``python bench/decide.py --batch 1000000``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import random
+import resource
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from discretion.policy import Question, decide, load_profile
+from discretion.policy.compiled import CompiledPolicy, compile_policy
+from discretion.policy.profile import Profile
+from discretion.policy.question import Consent, Recipient, Record, Student
+from discretion.policy.vocabulary import (
+    OUTSIDE,
+    Act,
+    Channel,
+    ConsentForm,
+    LegalProcess,
+    Level,
+    RecipientKind,
+    RequestForm,
+    Status,
+    Students,
+)
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def random_questions(profile: Profile, count: int, seed: int) -> list[Question]:
+    """Draw valid questions of one to three items, every fact uniform."""
+    rng = random.Random(seed)
+    items, directory = list(profile.items), list(profile.directory_items)
+
+    def pick(values: Sequence[object]) -> object:
+        return values[rng.randrange(len(values))]
+
+    def flag() -> bool:
+        return rng.random() < 0.5
+
+    return [
+        Question(
+            act=pick(list(Act)),  # type: ignore[arg-type]
+            recipient=Recipient(
+                kind=pick(list(RecipientKind)),  # type: ignore[arg-type]
+                need_to_know=flag(),
+                assigned_to_subject=flag(),
+                legal_process=pick(list(LegalProcess)),  # type: ignore[arg-type]
+            ),
+            information=tuple(rng.sample(items, rng.randint(1, 3))),
+            students=pick(list(Students)),  # type: ignore[arg-type]
+            student=Student(
+                status=pick(list(Status)),  # type: ignore[arg-type]
+                level=pick(list(Level)),  # type: ignore[arg-type]
+                suppressed=frozenset(i for i in directory if rng.random() < 0.1),
+                withheld=rng.random() < 0.05,
+            ),
+            consent=Consent(pick(list(ConsentForm)), flag(), flag()),  # type: ignore[arg-type]
+            channel=pick(list(Channel)),  # type: ignore[arg-type]
+            record=Record(pick(list(RequestForm)), flag(), flag(), flag()),  # type: ignore[arg-type]
+        )
+        for _ in range(count)
+    ]
+
+
+def plain_decision(question: Question, profile: Profile) -> str:
+    """The baseline: a hand-written function that returns only a decision, no ruling."""
+    recipient, student, consent = question.recipient, question.student, question.consent
+    outside = recipient.kind in OUTSIDE
+    if outside and question.students is Students.MANY:
+        return "deny"
+    if recipient.kind is RecipientKind.MEDIA or recipient.legal_process in (
+        LegalProcess.SUBPOENA,
+        LegalProcess.COURT_ORDER,
+        LegalProcess.NON_ROUTINE,
+    ):
+        return "refer"
+    written = consent.form in (ConsentForm.WRITTEN, ConsentForm.SIGNED_AUTHORIZATION)
+    for item in question.information:
+        directory = profile.items[item].directory
+        if recipient.kind is RecipientKind.OFFICIAL and recipient.need_to_know:
+            continue
+        if directory and item not in student.suppressed and not student.withheld:
+            continue
+        if recipient.kind is RecipientKind.PARENT:
+            return "refer"
+        if not (written and consent.specific):
+            return "deny"
+    return "permit"
+
+
+def per_call(function: Callable[[Question], object], questions: list[Question]) -> float:
+    """Return the median seconds per call over five passes."""
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        for question in questions:
+            function(question)
+        times.append((time.perf_counter() - start) / len(questions))
+    return statistics.median(times)
+
+
+def random_codes(policy: CompiledPolicy, count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Draw ``count`` single-item questions uniformly, already encoded as fact codes."""
+    rng = np.random.default_rng(seed)
+    items = rng.integers(0, len(policy.items), count, dtype=np.int32)
+    traits = policy.space.domains["item"]
+    traits_of = np.asarray(
+        [traits.index(policy.space.profile.items[name]) for name in policy.items], dtype=np.int32
+    )
+    directory = np.asarray([policy.space.profile.items[n].directory for n in policy.items])
+    codes = np.empty((len(policy.columns), count), dtype=np.int32)
+    for row, name in enumerate(policy.columns):
+        if name == "item":
+            codes[row] = traits_of[items]
+        elif name == "suppressed":
+            codes[row] = rng.integers(0, 2, count) * directory[items]
+        else:
+            codes[row] = rng.integers(0, len(policy.space.domains[name]), count)
+    return codes, items
+
+
+def max_rss_mib() -> float:
+    """Return the process's peak resident memory so far, in MiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--questions", type=int, default=20_000)
+    parser.add_argument("--batch", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+    profile = load_profile("mit")
+    questions = random_questions(profile, args.questions, args.seed)
+
+    baseline = per_call(lambda q: plain_decision(q, profile), questions)
+    engine = decide.__globals__["_engine"]  # the per-profile memo, cleared for a cold pass
+    engine.cache_clear()
+    start = time.perf_counter()
+    for question in questions:
+        decide(question, profile)
+    cold = (time.perf_counter() - start) / len(questions)
+    warm = per_call(lambda q: decide(q, profile), questions)
+
+    start = time.perf_counter()
+    policy = compile_policy(profile)
+    compile_seconds = time.perf_counter() - start
+    codes, items = random_codes(policy, args.batch, args.seed)
+    gc.collect()
+    rss_before = max_rss_mib()
+    start = time.perf_counter()
+    rulings = policy.rulings(codes, items)
+    batch_seconds = time.perf_counter() - start
+    rss_after = max_rss_mib()
+    assert len(rulings) == args.batch
+
+    rows = [
+        ("baseline: plain decision only, per call", baseline * 1e6, 1 / baseline, 1.0),
+        ("decide, full ruling, first sight (rules run)", cold * 1e6, 1 / cold, cold / baseline),
+        ("decide, full ruling, seen before (memo)", warm * 1e6, 1 / warm, warm / baseline),
+        (
+            f"batch of {args.batch:,}, full rulings (compiled)",
+            batch_seconds / args.batch * 1e6,
+            args.batch / batch_seconds,
+            batch_seconds / args.batch / baseline,
+        ),
+    ]
+    print(f"{args.questions:,} random questions of 1-3 items; batch of single-item questions")
+    print("| measure | µs per ruling | rulings/s | × baseline |")
+    print("|---|---:|---:|---:|")
+    for label, micros, rate, ratio in rows:
+        print(f"| {label} | {micros:.2f} | {rate:,.0f} | {ratio:.2f} |")
+    print(
+        f"compile (once per process): {compile_seconds:.2f} s; "
+        f"peak RSS {rss_before:.0f} MiB before the batch, {rss_after:.0f} MiB after"
+    )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "decide.json").write_text(
+        json.dumps(
+            {
+                "rows": [
+                    dict(zip(("measure", "us", "per_s", "ratio"), r, strict=True)) for r in rows
+                ],
+                "compile_s": compile_seconds,
+                "rss_mib": [rss_before, rss_after],
+            },
+            indent=2,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

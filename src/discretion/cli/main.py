@@ -1,0 +1,125 @@
+"""``discretion``: ask the policy, list and explain its rules."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from discretion.cli import advise, examples
+from discretion.cli.render import render_rule, render_ruling
+from discretion.policy import DiscretionError, Profile, decide, load_profile, parse_question
+from discretion.policy.registry import REGISTRY
+from discretion.policy.rules import RULES
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    name="discretion",
+    help="May this student information be shared? Ask the policy before you do.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ProfileOption = Annotated[
+    str,
+    typer.Option(
+        "--profile",
+        envvar="DISCRETION_PROFILE",
+        help="Institution profile: a built-in name (mit, ferpa) or a .toml path.",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print exactly the JSON schema form.")]
+
+
+def fail(message: str) -> NoReturn:
+    """Print a one-line error to stderr and exit 2 (bad input)."""
+    typer.echo(f"discretion: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _profile(name: str) -> Profile:
+    try:
+        return load_profile(name)
+    except DiscretionError as error:
+        fail(str(error))
+
+
+def _read_json(source: str) -> Any:
+    if source == "-":
+        text, label = sys.stdin.read(), "standard input"
+    else:
+        path = Path(source)
+        if not path.is_file():
+            fail(f"no such file `{source}`; give a JSON file, or - for standard input")
+        text, label = path.read_text(encoding="utf-8"), source
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        fail(f"{label} is not JSON: {error.msg} at line {error.lineno} column {error.colno}")
+
+
+@app.command()
+def ask(
+    source: Annotated[str, typer.Argument(metavar="FILE|-", help="A question, or a JSON array.")],
+    as_json: JsonOption = False,
+    profile_name: ProfileOption = "mit",
+) -> None:
+    """Rule on one question, or an array of them, read as JSON."""
+    profile = _profile(profile_name)
+    data = _read_json(source)
+    batch = isinstance(data, list)
+    rulings = []
+    for position, entry in enumerate(data if batch else [data], 1):
+        try:
+            rulings.append(decide(parse_question(entry, profile), profile))
+        except DiscretionError as error:
+            fail(f"question {position}: {error}" if batch else str(error))
+    if as_json:
+        payload = [r.to_json() for r in rulings] if batch else rulings[0].to_json()
+        typer.echo(json.dumps(payload, indent=2))
+    else:
+        typer.echo("\n\n".join(render_ruling(r) for r in rulings))
+
+
+@app.command("rules")
+def list_rules(as_json: JsonOption = False) -> None:
+    """List every rule with its effect and citation, in the FAQ's order."""
+    if as_json:
+        rows = [{"rule": r.id, "effect": r.effect.value, "cites": list(r.cites)} for r in RULES]
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    width = max(len(r.id) for r in RULES)
+    for r in RULES:
+        typer.echo(f"{r.id:<{width}}  {r.effect.value:<9}  {', '.join(r.cites)}")
+
+
+@app.command()
+def explain(
+    rule_id: Annotated[str, typer.Argument(metavar="RULE_ID")],
+    profile_name: ProfileOption = "mit",
+) -> None:
+    """Show one rule, the policy point it implements, and a scenario that exercises it."""
+    rule = REGISTRY.get(rule_id)
+    if rule is None:
+        fail(f"unknown rule `{rule_id}`; `discretion rules` lists them")
+    profile = _profile(profile_name)
+    typer.echo(render_rule(rule))
+    example = examples.example_for(rule, profile)
+    if example is None:
+        typer.echo(f"\nNo question decides this rule under profile `{profile.id}`.")
+        return
+    title, question = example
+    typer.echo(f"\nExample: {title}")
+    typer.echo(json.dumps(question, indent=2))
+    typer.echo(render_ruling(decide(parse_question(question, profile), profile)))
+
+
+@app.command("advise")
+def advise_command(profile_name: ProfileOption = "mit") -> None:
+    """Ask step by step what you intend to share, and get the ruling."""
+    advise.run(_profile(profile_name))

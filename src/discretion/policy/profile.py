@@ -1,0 +1,210 @@
+"""Institution profiles: the data that differs between institutions.
+
+A profile is a TOML file (see ``profiles/mit.toml``). Rules read it; they hold
+no institution's literals themselves.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from discretion.policy.clauses import CLAUSES
+from discretion.policy.errors import ProfileError, UnknownInformationError
+from discretion.policy.vocabulary import Level
+
+__all__ = ["BUILTIN_PROFILES", "ItemTraits", "Office", "Profile", "load_profile"]
+
+BUILTIN_PROFILES = ("mit", "ferpa")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ItemTraits:
+    """What the rules may know about an information item: never its name."""
+
+    directory: bool
+    legitimate_need_only: bool = False
+    verified_by_registrar: bool = False
+    sensitive: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Office:
+    """An office that requests are referred to."""
+
+    id: str
+    name: str
+    location: str | None = None
+
+    def to_json(self) -> dict[str, str | None]:
+        """Return the ``refer_to`` object of the ruling schema."""
+        return {"office": self.id, "name": self.name, "location": self.location}
+
+
+@dataclass(frozen=True, eq=False)
+class Profile:
+    """One institution's facts. Compared and hashed by identity."""
+
+    id: str
+    name: str
+    items: Mapping[str, ItemTraits]
+    shown_by_default: frozenset[str]
+    offices: Mapping[str, Office]
+    referrals: Mapping[str, str]
+    need_to_know: Mapping[str, frozenset[str]]
+    sensitive_subject_words: tuple[str, ...]
+    record_consented_releases: bool
+    cites: Mapping[str, tuple[str, ...]]
+
+    @property
+    def directory_items(self) -> tuple[str, ...]:
+        """Return the directory items in profile order."""
+        return tuple(name for name, traits in self.items.items() if traits.directory)
+
+    @property
+    def non_directory_items(self) -> tuple[str, ...]:
+        """Return the non-directory items in profile order."""
+        return tuple(name for name, traits in self.items.items() if not traits.directory)
+
+    def traits(self, item: str) -> ItemTraits:
+        """Return the traits of ``item``.
+
+        Raises:
+            UnknownInformationError: the profile does not know the item.
+        """
+        try:
+            return self.items[item]
+        except KeyError:
+            raise UnknownInformationError("information item", item, self.items) from None
+
+    def referral(self, role: str, level: Level | None = None) -> Office | None:
+        """Return the office for a kind of request, or None if the profile has none.
+
+        Args:
+            role: ``degree_verification``, ``parents``, ``legal_process``, ...
+            level: the student's level, for roles answered by level.
+        """
+        key = role if level is None else f"{role}_{level.value}"
+        office = self.referrals.get(key)
+        return None if office is None else self.offices[office]
+
+    def covers(self, relations: Iterable[str], item: str) -> bool:
+        """Return whether any of ``relations`` needs ``item`` for its duties."""
+        return any(item in self.need_to_know[relation] for relation in relations)
+
+
+def load_profile(name_or_path: str | Path = "mit") -> Profile:
+    """Load a built-in profile by name, or a profile file by path.
+
+    Raises:
+        ProfileError: the name is unknown, or the file is malformed.
+    """
+    if isinstance(name_or_path, str) and name_or_path in BUILTIN_PROFILES:
+        return _builtin(name_or_path)
+    path = Path(name_or_path)
+    if not path.is_file():
+        raise ProfileError(
+            f"unknown profile `{name_or_path}`; use one of {', '.join(BUILTIN_PROFILES)}"
+            " or the path of a profile file"
+        )
+    return _parse(path.read_text(encoding="utf-8"), str(path))
+
+
+@cache
+def _builtin(name: str) -> Profile:
+    text = resources.files("discretion.policy").joinpath("profiles", f"{name}.toml").read_text()
+    return _parse(text, f"{name}.toml")
+
+
+def _parse(text: str, origin: str) -> Profile:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ProfileError(f"{origin}: not valid TOML: {error}") from None
+    try:
+        return _build(data, origin)
+    except KeyError as error:
+        raise ProfileError(f"{origin}: missing key {error}; see profiles/mit.toml") from None
+
+
+def _strings(table: Mapping[str, Any], key: str, origin: str) -> list[str]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ProfileError(f"{origin}: `{key}` must be a list of strings")
+    if len(set(value)) != len(value):
+        raise ProfileError(f"{origin}: `{key}` lists an item twice")
+    return value
+
+
+def _subset(names: Iterable[str], known: Iterable[str], what: str, origin: str) -> None:
+    known = list(known)
+    for name in names:
+        if name not in known:
+            raise ProfileError(f"{origin}: {what} names unknown item `{name}`")
+
+
+def _build(data: Mapping[str, Any], origin: str) -> Profile:
+    directory, non_directory = data["directory"], data["non_directory"]
+    directory_items = _strings(directory, "items", origin)
+    non_directory_items = _strings(non_directory, "items", origin)
+    both = set(directory_items) & set(non_directory_items)
+    if both:
+        raise ProfileError(f"{origin}: `{sorted(both)[0]}` is both directory and non-directory")
+    special = {
+        key: set(_strings(directory, key, origin))
+        for key in ("shown_by_default", "legitimate_need_only", "verified_by_registrar")
+    }
+    for key, names in special.items():
+        _subset(names, directory_items, f"directory.{key}", origin)
+    sensitive = set(_strings(non_directory, "sensitive", origin))
+    _subset(sensitive, non_directory_items, "non_directory.sensitive", origin)
+    items = {
+        name: ItemTraits(
+            directory=True,
+            legitimate_need_only=name in special["legitimate_need_only"],
+            verified_by_registrar=name in special["verified_by_registrar"],
+        )
+        for name in directory_items
+    }
+    items |= {
+        name: ItemTraits(directory=False, sensitive=name in sensitive)
+        for name in non_directory_items
+    }
+    offices = {
+        office_id: Office(office_id, str(entry["name"]), entry.get("location"))
+        for office_id, entry in data.get("offices", {}).items()
+    }
+    referrals = {k: v for k, v in data["referrals"].items() if k != "cites"}
+    for role, office_id in referrals.items():
+        if office_id not in offices:
+            raise ProfileError(f"{origin}: referral `{role}` names unknown office `{office_id}`")
+    matrix = {k: v for k, v in data["need_to_know"].items() if k != "cites"}
+    need_to_know = {}
+    for relation in matrix:
+        needed = _strings(matrix, relation, origin)
+        _subset(needed, items, f"need_to_know.{relation}", origin)
+        need_to_know[relation] = frozenset(needed)
+    cites = {}
+    for section in ("directory", "non_directory", "referrals", "need_to_know", "email"):
+        section_cites = tuple(_strings(data[section], "cites", origin))
+        for clause in section_cites:
+            if clause not in CLAUSES:
+                raise ProfileError(f"{origin}: {section}.cites names unknown clause `{clause}`")
+        cites[section] = section_cites
+    return Profile(
+        id=str(data["id"]),
+        name=str(data["name"]),
+        items=items,
+        shown_by_default=frozenset(special["shown_by_default"]),
+        offices=offices,
+        referrals=referrals,
+        need_to_know=need_to_know,
+        sensitive_subject_words=tuple(_strings(data["email"], "sensitive_subject_words", origin)),
+        record_consented_releases=bool(data["record_keeping"]["record_consented_releases"]),
+        cites=cites,
+    )

@@ -1,0 +1,208 @@
+"""A question about one intended act with student information.
+
+``parse_question`` turns the JSON form (``schemas/question.schema.json``) into a
+``Question``, checking it against the schema and the institution profile.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+
+from discretion.policy.errors import InvalidQuestionError, UnknownInformationError
+from discretion.policy.profile import Profile
+from discretion.policy.vocabulary import (
+    Act,
+    Channel,
+    ConsentForm,
+    LegalProcess,
+    Level,
+    RecipientKind,
+    RequestForm,
+    Status,
+    Students,
+)
+
+__all__ = [
+    "Consent",
+    "Question",
+    "Recipient",
+    "Record",
+    "Student",
+    "parse_question",
+    "question_schema",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Who would receive the information."""
+
+    kind: RecipientKind
+    need_to_know: bool = False
+    assigned_to_subject: bool = False
+    legal_process: LegalProcess = LegalProcess.NONE
+    id: str | None = None
+    relations: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Student:
+    """What is known about the student (or, for a listing, each listed student)."""
+
+    id: str | None = None
+    status: Status = Status.CURRENT
+    level: Level = Level.UNDERGRADUATE
+    suppressed: frozenset[str] = frozenset()
+    withheld: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Consent:
+    """The student's consent, if any."""
+
+    form: ConsentForm = ConsentForm.NONE
+    specific: bool = False
+    web_posting: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """Facts about the record a student asks to inspect."""
+
+    request_form: RequestForm = RequestForm.WRITTEN
+    identifies_other_students: bool = False
+    sole_possession_note: bool = False
+    access_waived: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One intended act with student information.
+
+    ``key`` names everything a ruling can depend on (not the free-text purpose
+    or the ids); it is computed once, so repeated questions are cheap to rule.
+    """
+
+    recipient: Recipient
+    information: tuple[str, ...]
+    act: Act = Act.DISCLOSE
+    students: Students = Students.ONE
+    student: Student = Student()
+    consent: Consent = Consent()
+    channel: Channel = Channel.IN_PERSON
+    purpose: str | None = None
+    record: Record = Record()
+    key: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        parts = (
+            self.act,
+            self.recipient.kind,
+            self.recipient.need_to_know,
+            self.recipient.assigned_to_subject,
+            self.recipient.legal_process,
+            ",".join(sorted(self.recipient.relations)),
+            ",".join(self.information),
+            self.students,
+            self.student.status,
+            self.student.level,
+            ",".join(sorted(self.student.suppressed)),
+            self.student.withheld,
+            self.consent.form,
+            self.consent.specific,
+            self.consent.web_posting,
+            self.channel,
+            self.record.request_form,
+            self.record.identifies_other_students,
+            self.record.sole_possession_note,
+            self.record.access_waived,
+        )
+        object.__setattr__(self, "key", "|".join(map(str, parts)))
+
+
+@cache
+def question_schema() -> dict[str, Any]:
+    """Return the question's JSON schema (the shared contract plus our extensions)."""
+    text = resources.files("discretion.policy").joinpath("schemas", "question.schema.json")
+    schema: dict[str, Any] = json.loads(text.read_text())
+    return schema
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(question_schema())
+
+
+def _describe(error: ValidationError) -> str:
+    where = ".".join(str(p) for p in error.absolute_path) or "the question"
+    return f"invalid question at `{where}`: {error.message}"
+
+
+def _check_names(names: Any, known: Mapping[str, Any] | tuple[str, ...], what: str) -> None:
+    for name in names:
+        if name not in known:
+            raise UnknownInformationError(what, name, known)
+
+
+def parse_question(data: Any, profile: Profile) -> Question:
+    """Build a ``Question`` from its JSON form.
+
+    Args:
+        data: the decoded JSON object.
+        profile: the institution profile that names the information items.
+
+    Raises:
+        InvalidQuestionError: the data does not fit the schema.
+        UnknownInformationError: an item, suppression or relation the profile does not know.
+    """
+    error = best_match(_validator().iter_errors(data))
+    if error is not None:
+        raise InvalidQuestionError(_describe(error))
+    recipient = data["recipient"]
+    student = data.get("student", {})
+    consent = data.get("consent", {})
+    record = data.get("record", {})
+    _check_names(data["information"], profile.items, "information item")
+    _check_names(student.get("suppressed", []), profile.directory_items, "directory item")
+    _check_names(recipient.get("relations", []), tuple(profile.need_to_know), "relation")
+    return Question(
+        act=Act(data.get("act", Act.DISCLOSE)),
+        recipient=Recipient(
+            kind=RecipientKind(recipient["kind"]),
+            need_to_know=recipient.get("need_to_know", False),
+            assigned_to_subject=recipient.get("assigned_to_subject", False),
+            legal_process=LegalProcess(recipient.get("legal_process", LegalProcess.NONE)),
+            id=recipient.get("id"),
+            relations=frozenset(recipient.get("relations", ())),
+        ),
+        information=tuple(data["information"]),
+        students=Students(data.get("students", Students.ONE)),
+        student=Student(
+            id=student.get("id"),
+            status=Status(student.get("status", Status.CURRENT)),
+            level=Level(student.get("level", Level.UNDERGRADUATE)),
+            suppressed=frozenset(student.get("suppressed", ())),
+            withheld=student.get("withheld", False),
+        ),
+        consent=Consent(
+            form=ConsentForm(consent.get("form", ConsentForm.NONE)),
+            specific=consent.get("specific", False),
+            web_posting=consent.get("web_posting", False),
+        ),
+        channel=Channel(data.get("channel", Channel.IN_PERSON)),
+        purpose=data.get("purpose"),
+        record=Record(
+            request_form=RequestForm(record.get("request_form", RequestForm.WRITTEN)),
+            identifies_other_students=record.get("identifies_other_students", False),
+            sole_possession_note=record.get("sole_possession_note", False),
+            access_waived=record.get("access_waived", False),
+        ),
+    )

@@ -1,0 +1,133 @@
+"""Institution profiles: loading, checking, and changing rulings without code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from discretion.policy import decide, parse_question
+from discretion.policy.errors import ProfileError, UnknownInformationError
+from discretion.policy.profile import Profile, load_profile
+from discretion.policy.vocabulary import Decision, Level
+
+MIT_TOML = (
+    Path(__file__).parents[2] / "src" / "discretion" / "policy" / "profiles" / "mit.toml"
+).read_text()
+
+
+def test_mit_profile_holds_the_facts_of_the_faq(mit: Profile) -> None:
+    assert mit.directory_items[:2] == ("name", "email")
+    assert "photo" in mit.non_directory_items and "date_of_birth" in mit.directory_items
+    assert mit.shown_by_default == {
+        "name",
+        "course",
+        "email",
+        "year",
+        "office_address",
+        "office_phone",
+    }
+    assert mit.traits("date_of_birth").legitimate_need_only
+    assert mit.traits("degrees").verified_by_registrar
+    assert mit.traits("grades").sensitive and not mit.traits("photo").sensitive
+    registrar = mit.referral("degree_verification")
+    assert registrar is not None and (registrar.name, registrar.location) == (
+        "Registrar's Office",
+        "5-119",
+    )
+    dean = mit.referral("parents", Level.GRADUATE)
+    assert dean is not None and dean.location == "3-138"
+    assert mit.covers({"teaching_assistant"}, "grades")
+    assert not mit.covers({"teaching_assistant"}, "ssn") and not mit.covers(set(), "name")
+    assert "CAP" in mit.sensitive_subject_words
+
+
+def test_an_unknown_item_lists_the_known_ones(mit: Profile) -> None:
+    with pytest.raises(UnknownInformationError) as error:
+        mit.traits("grade")
+    assert str(error.value).startswith("unknown information item `grade`; known: name, email")
+    assert error.value.name == "grade" and "grades" in error.value.known
+
+
+def _ask(profile: Profile, **question: object) -> Decision:
+    return decide(parse_question(question, profile), profile).decision
+
+
+@pytest.mark.parametrize(
+    ("question", "at_mit", "federally"),
+    [
+        # MIT keeps photos out of the directory; the baseline may designate them.
+        ({"recipient": {"kind": "public"}, "information": ["photo"]}, "deny", "permit"),
+        # MIT sends parents to the dean; with no office, the consent rules decide.
+        ({"recipient": {"kind": "parent"}, "information": ["grades"]}, "refer", "deny"),
+        # MIT's News Office answers the media; the baseline releases directory items.
+        ({"recipient": {"kind": "media"}, "information": ["name"]}, "refer", "permit"),
+        # Degree checks go to MIT's Registrar.
+        ({"recipient": {"kind": "employer"}, "information": ["degrees"]}, "refer", "permit"),
+        # An office address is directory information at MIT only.
+        ({"recipient": {"kind": "public"}, "information": ["office_address"]}, "permit", "deny"),
+    ],
+)
+def test_a_profile_changes_rulings_without_code(
+    mit: Profile, ferpa: Profile, question: dict[str, object], at_mit: str, federally: str
+) -> None:
+    assert (_ask(mit, **question), _ask(ferpa, **question)) == (at_mit, federally)
+
+
+def test_the_baseline_records_no_consented_release(mit: Profile, ferpa: Profile) -> None:
+    question = {
+        "recipient": {"kind": "employer"},
+        "information": ["grades"],
+        "consent": {"form": "written", "specific": True},
+    }
+    at_mit = decide(parse_question(question, mit), mit).conditions
+    federally = decide(parse_question(question, ferpa), ferpa).conditions
+    assert "record_disclosure" in at_mit and "record_disclosure" not in federally
+
+
+def test_a_profile_file_can_be_loaded_by_path(tmp_path: Path) -> None:
+    path = tmp_path / "tech.toml"
+    path.write_text(MIT_TOML.replace('id = "mit"', 'id = "tech"'))
+    assert load_profile(path).id == "tech"
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (('id = "mit"', 'id = "mit'), "not valid TOML"),
+        (("[email]", "[mail]"), "missing key 'email'"),
+        (('"nationality",', '"nationality", "name",'), "`name` is both directory"),
+        (
+            ('legitimate_need_only = ["date_of_birth"]', 'legitimate_need_only = ["ssn"]'),
+            "directory.legitimate_need_only names unknown item `ssn`",
+        ),
+        (
+            ('sensitive = [\n  "id_number",', 'sensitive = [\n  "name",'),
+            "non_directory.sensitive names unknown item `name`",
+        ),
+        (
+            ('degree_verification = "registrar"', 'degree_verification = "bursar"'),
+            "referral `degree_verification` names unknown office `bursar`",
+        ),
+        (
+            ('health_services = ["name",', 'health_services = ["nose",'),
+            "need_to_know.health_services names unknown item `nose`",
+        ),
+        (('cites = ["faq.email"]', 'cites = ["faq.mail"]'), "unknown clause `faq.mail`"),
+        (('cites = ["faq.email"]', 'cites = "faq.email"'), "`cites` must be a list of strings"),
+        (('"CAP", "COD",', '"CAP", "CAP",'), "lists an item twice"),
+    ],
+)
+def test_a_malformed_profile_is_refused_with_the_reason(
+    tmp_path: Path, edit: tuple[str, str], message: str
+) -> None:
+    assert edit[0] in MIT_TOML
+    path = tmp_path / "broken.toml"
+    path.write_text(MIT_TOML.replace(*edit, 1))
+    with pytest.raises(ProfileError, match=message.replace("[", r"\[")):
+        load_profile(path)
+
+
+def test_an_unknown_profile_names_the_built_in_ones() -> None:
+    with pytest.raises(ProfileError, match="unknown profile `harvard`; use one of mit, ferpa"):
+        load_profile("harvard")

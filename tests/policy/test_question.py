@@ -1,0 +1,121 @@
+"""Parsing a question: schema defaults, and clear one-line errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from discretion.policy import parse_question
+from discretion.policy.errors import InvalidQuestionError, UnknownInformationError
+from discretion.policy.profile import Profile
+from discretion.policy.question import Consent, Question, Recipient, Record, Student
+from discretion.policy.vocabulary import Act, Channel, LegalProcess, RecipientKind, Students
+
+
+def test_a_minimal_question_takes_the_schema_defaults(mit: Profile) -> None:
+    question = parse_question({"recipient": {"kind": "official"}, "information": ["name"]}, mit)
+    assert question == Question(Recipient(RecipientKind.OFFICIAL), ("name",))
+    assert (question.act, question.students, question.channel) == (
+        Act.DISCLOSE,
+        Students.ONE,
+        Channel.IN_PERSON,
+    )
+    assert question.student == Student() and question.consent == Consent()
+    assert question.record == Record() and question.recipient.legal_process is LegalProcess.NONE
+
+
+def test_every_field_is_read(mit: Profile) -> None:
+    data: dict[str, Any] = {
+        "act": "reference",
+        "recipient": {
+            "kind": "employer",
+            "need_to_know": True,
+            "assigned_to_subject": True,
+            "legal_process": "subpoena",
+            "id": "p1",
+            "relations": ["advisor"],
+        },
+        "information": ["grades", "name"],
+        "students": "many",
+        "student": {
+            "id": "s1",
+            "status": "former",
+            "level": "graduate",
+            "suppressed": ["name"],
+            "withheld": True,
+        },
+        "consent": {"form": "email", "specific": True, "web_posting": True},
+        "channel": "email",
+        "purpose": "job",
+        "record": {
+            "request_form": "verbal",
+            "identifies_other_students": True,
+            "sole_possession_note": True,
+            "access_waived": True,
+        },
+    }
+    question = parse_question(data, mit)
+    assert question.recipient.relations == {"advisor"} and question.recipient.id == "p1"
+    assert question.student.suppressed == {"name"} and question.student.id == "s1"
+    assert question.purpose == "job" and question.record.access_waived
+    assert question.key.startswith("reference|employer|True|True|subpoena|advisor|grades,name|")
+
+
+def test_the_key_ignores_purpose_and_ids(mit: Profile) -> None:
+    base = {"recipient": {"kind": "official"}, "information": ["name"]}
+    with_text = {
+        "recipient": {"kind": "official", "id": "x"},
+        "information": ["name"],
+        "purpose": "a reason",
+        "student": {"id": "y"},
+    }
+    assert parse_question(base, mit).key == parse_question(with_text, mit).key
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ([], "invalid question at `the question`: [] is not of type 'object'"),
+        ({"information": ["name"]}, "'recipient' is a required property"),
+        (
+            {"recipient": {"kind": "parnt"}, "information": ["name"]},
+            "invalid question at `recipient.kind`: 'parnt' is not one of ['official',",
+        ),
+        ({"recipient": {"kind": "self"}, "information": []}, "should be non-empty"),
+        (
+            {"recipient": {"kind": "self"}, "information": ["name"], "colour": "red"},
+            "Additional properties are not allowed ('colour' was unexpected)",
+        ),
+    ],
+)
+def test_a_malformed_question_is_refused_in_one_line(mit: Profile, data: Any, message: str) -> None:
+    with pytest.raises(InvalidQuestionError) as error:
+        parse_question(data, mit)
+    assert message in str(error.value) and "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"recipient": {"kind": "self"}, "information": ["grade"]},
+            "unknown information item `grade`; known: name, email,",
+        ),
+        (
+            {
+                "recipient": {"kind": "self"},
+                "information": ["name"],
+                "student": {"suppressed": ["grades"]},
+            },
+            "unknown directory item `grades`; known: name, email,",
+        ),
+        (
+            {"recipient": {"kind": "official", "relations": ["janitor"]}, "information": ["name"]},
+            "unknown relation `janitor`; known: instructor, teaching_assistant,",
+        ),
+    ],
+)
+def test_an_unknown_name_lists_the_valid_ones(mit: Profile, data: Any, message: str) -> None:
+    with pytest.raises(UnknownInformationError, match=message):
+        parse_question(data, mit)

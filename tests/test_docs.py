@@ -1,0 +1,29 @@
+"""The examples in the README run, and print what the README shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from discretion.cli.main import app
+
+ROOT = Path(__file__).parents[1]
+EXAMPLES = sorted((ROOT / "docs" / "examples").glob("ask-*.json"))
+
+
+def test_there_are_two_ask_examples() -> None:
+    assert len(EXAMPLES) == 2
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_ask_example_prints_what_the_readme_shows(example: Path) -> None:
+    result = CliRunner().invoke(app, ["ask", str(example)])
+    assert result.exit_code == 0, result.output
+    expected = example.with_suffix(".txt").read_text()
+    assert result.stdout == expected
+    readme = (ROOT / "README.md").read_text()
+    relative = example.relative_to(ROOT)
+    assert f"$ discretion ask {relative}\n{expected}" in readme
+    assert example.read_text().strip() in readme
