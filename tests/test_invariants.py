@@ -123,7 +123,11 @@ def non_directory_leaves_only_with_written_consent(f: Facts, o: Outcome, p: Prof
 
 
 def a_listing_never_leaves_the_institute(f: Facts, o: Outcome, p: Profile) -> bool:
-    return not (_listing(f) and f.recipient in OUTSIDE) or o.decision is Decision.DENY
+    """Denied, or (legal process for several students) referred to the office that answers it."""
+    if not (_listing(f) and f.recipient in OUTSIDE) or o.decision is Decision.DENY:
+        return True
+    referred = (LegalProcess.SUBPOENA, LegalProcess.COURT_ORDER, LegalProcess.NON_ROUTINE)
+    return o.decision is Decision.REFER and f.legal_process in referred
 
 
 def a_listing_never_goes_on_an_open_web_site(f: Facts, o: Outcome, p: Profile) -> bool:
@@ -190,6 +194,7 @@ def a_background_check_needs_a_signed_authorisation(f: Facts, o: Outcome, p: Pro
     check = f.legal_process is LegalProcess.ROUTINE_BACKGROUND_CHECK
     return not (check and o.decision is Decision.PERMIT) or (
         f.consent is ConsentForm.SIGNED_AUTHORIZATION
+        or (f.consent is ConsentForm.WRITTEN and f.specific)
     )
 
 
@@ -236,7 +241,10 @@ def releases_outside_are_recorded(f: Facts, o: Outcome, p: Profile) -> bool:
 
 
 def date_of_birth_goes_only_to_a_legitimate_need(f: Facts, o: Outcome, p: Profile) -> bool:
+    """To anyone but the student, or a posting the student permitted."""
     if o.decision is not Decision.PERMIT or not f.item.legitimate_need_only:
+        return True
+    if f.recipient is RecipientKind.SELF or _posting(f):
         return True
     return Condition.LEGITIMATE_NEED_ONLY in o.conditions
 

@@ -17,7 +17,7 @@ from discretion.policy.facts import Facts, item_facts
 from discretion.policy.profile import Office, Profile, load_profile
 from discretion.policy.question import Question
 from discretion.policy.registry import Effect, Rule
-from discretion.policy.rules import BY_EFFECT, DEFAULT
+from discretion.policy.rules import BY_EFFECT, DEFAULT, MODULES
 from discretion.policy.ruling import ItemRuling, Reason, Ruling
 from discretion.policy.version import POLICY_VERSION
 from discretion.policy.vocabulary import Condition, Decision
@@ -80,6 +80,7 @@ def evaluate(
     return Outcome(Decision.DENY, Finding(DEFAULT))
 
 
+@cache
 def _reason(rule: Rule) -> Reason:
     return Reason(rule.id, rule.citation, rule.explanation)
 
@@ -97,7 +98,11 @@ def assemble(items: Sequence[str], outcomes: Sequence[Outcome], profile: Profile
         found = {c for o in outcomes for c in o.conditions}
         conditions = tuple(sorted(found, key=_CONDITION_ORDER.__getitem__))
     elif decision is Decision.REFER:
-        refer_to = deciding[0].deciding.refer_to
+        # Referrals about who asks (parents, legal process, media) come later in
+        # the FAQ than the Registrar's degree checks, and decide the office.
+        refer_to = max(
+            deciding, key=lambda o: MODULES.index(o.deciding.rule.module)
+        ).deciding.refer_to
     else:
         remedies = dict.fromkeys(o.deciding.rule.remedy for o in deciding)
         remedy = " ".join(r for r in remedies if r is not None) or None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from discretion.policy.profile import ItemTraits, Profile
+from discretion.policy.profile import ItemTraits, Office, Profile
 from discretion.policy.question import Question
 from discretion.policy.vocabulary import (
     OUTSIDE,
@@ -41,6 +41,7 @@ __all__ = [
     "is_posting",
     "is_public_web",
     "item_facts",
+    "legal_process_office",
 ]
 
 _WEB = frozenset({Channel.WEB_PUBLIC, Channel.WEB_RESTRICTED})
@@ -200,6 +201,15 @@ def is_public_web(facts: Facts) -> bool:
 def is_background_check(facts: Facts) -> bool:
     """Return whether the request is a routine background check (its own rules decide it)."""
     return facts.legal_process is LegalProcess.ROUTINE_BACKGROUND_CHECK
+
+
+def legal_process_office(facts: Facts, profile: Profile) -> Office | None:
+    """Return the office that answers the request's legal process, if it has one."""
+    if facts.legal_process in (LegalProcess.SUBPOENA, LegalProcess.COURT_ORDER):
+        return profile.referral("legal_process", facts.level)
+    if facts.legal_process is LegalProcess.NON_ROUTINE:
+        return profile.referral("non_routine_law_enforcement")
+    return None
 
 
 def has_need_to_know(facts: Facts) -> bool:

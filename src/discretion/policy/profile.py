@@ -95,7 +95,7 @@ class Profile:
 
     def covers(self, relations: Iterable[str], item: str) -> bool:
         """Return whether any of ``relations`` needs ``item`` for its duties."""
-        return any(item in self.need_to_know[relation] for relation in relations)
+        return any(item in self.need_to_know.get(relation, ()) for relation in relations)
 
 
 def load_profile(name_or_path: str | Path = "mit") -> Profile:

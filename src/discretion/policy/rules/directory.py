@@ -17,11 +17,13 @@ from discretion.policy.facts import (
     is_open_directory,
     is_outside,
     is_plain,
+    is_posting,
     is_public_web,
+    legal_process_office,
 )
 from discretion.policy.profile import Profile
 from discretion.policy.registry import APPLIES, Applies, Effect, rule
-from discretion.policy.vocabulary import Act, Condition, RecipientKind, Students
+from discretion.policy.vocabulary import Act, Condition, LegalProcess, RecipientKind, Students
 
 _LISTING = Applies((Condition.OMIT_SUPPRESSED_STUDENTS,))
 
@@ -41,8 +43,15 @@ def _is_self(facts: Facts) -> bool:
     ),
 )
 def listing_never_outside(facts: Facts, profile: Profile) -> Applies | None:
-    """A listing of several students never leaves the Institute."""
-    return APPLIES if is_listing(facts) and is_outside(facts) else None
+    """A listing of several students never leaves the Institute.
+
+    Subpoenas, court orders and non-routine law-enforcement requests for
+    several students are not released by anyone either: they go to the office
+    that answers legal process (see legal_process), which this rule leaves be.
+    """
+    if not is_listing(facts) or not is_outside(facts):
+        return None
+    return None if legal_process_office(facts, profile) is not None else APPLIES
 
 
 @rule(
@@ -66,10 +75,18 @@ def listing_never_on_public_web(facts: Facts, profile: Profile) -> Applies | Non
     ),
 )
 def degree_and_attendance_to_registrar(facts: Facts, profile: Profile) -> Applies | None:
-    """Degree and attendance verification is the Registrar's."""
+    """Degree and attendance verification is the Registrar's.
+
+    Requests that go elsewhere whatever they ask (legal process, the media, a
+    parent asking for what is not open) are left to their own rules.
+    """
     if not is_plain(facts, Act.DISCLOSE) or not facts.item.verified_by_registrar:
         return None
-    if has_need_to_know(facts) or _is_self(facts):
+    if has_need_to_know(facts) or _is_self(facts) or facts.recipient is RecipientKind.MEDIA:
+        return None
+    if facts.legal_process is not LegalProcess.NONE:
+        return None
+    if facts.recipient is RecipientKind.PARENT and not is_open_directory(facts):
         return None
     office = profile.referral("degree_verification")
     return None if office is None else Applies(refer_to=office)
@@ -109,8 +126,13 @@ def unsuppressed_item(facts: Facts, profile: Profile) -> Applies | None:
     ),
 )
 def date_of_birth_legitimate_need(facts: Facts, profile: Profile) -> Applies | None:
-    """Some directory items go only to those with a legitimate need."""
-    return Applies((Condition.LEGITIMATE_NEED_ONLY,)) if facts.item.legitimate_need_only else None
+    """Some directory items go only to those with a legitimate need.
+
+    (Not a condition on telling the student, nor on a posting they permitted.)
+    """
+    if not facts.item.legitimate_need_only or facts.recipient is RecipientKind.SELF:
+        return None
+    return None if is_posting(facts) else Applies((Condition.LEGITIMATE_NEED_ONLY,))
 
 
 @rule(

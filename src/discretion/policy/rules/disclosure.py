@@ -21,7 +21,7 @@ from discretion.policy.facts import (
 )
 from discretion.policy.profile import Profile
 from discretion.policy.registry import APPLIES, Applies, Effect, rule
-from discretion.policy.vocabulary import Act, Condition, RecipientKind
+from discretion.policy.vocabulary import Act, Condition, RecipientKind, Students
 
 _CONSENTED = (Condition.NO_REDISCLOSURE, Condition.STATED_PURPOSE_ONLY)
 _CONSENTED_LISTING = (*_CONSENTED, Condition.ONLY_PERMITTING_STUDENTS)
@@ -44,6 +44,8 @@ def inside_with_explicit_consent(facts: Facts, profile: Profile) -> Applies | No
     """Inside the Institute, explicit consent opens what directory rules do not."""
     if not is_plain(facts, Act.DISCLOSE) or is_outside(facts) or has_need_to_know(facts):
         return None
+    if facts.recipient is RecipientKind.SELF and facts.students is Students.ONE:
+        return None  # the student hears about themself without consenting (own_records)
     if is_open_directory(facts) or not has_explicit_consent(facts):
         return None
     return _consented(facts)

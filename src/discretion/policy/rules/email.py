@@ -9,7 +9,7 @@ never email batches of sensitive data such as lists of grades or ID numbers.
 
 from __future__ import annotations
 
-from discretion.policy.facts import Facts, is_listing
+from discretion.policy.facts import Facts, is_listing, is_open_directory
 from discretion.policy.profile import Profile
 from discretion.policy.registry import APPLIES, Applies, Effect, rule
 from discretion.policy.vocabulary import Channel, Condition
@@ -21,6 +21,11 @@ _ENCRYPTED = (
     Condition.NO_BATCHES_BY_EMAIL,
 )
 _UNENCRYPTED = (Condition.ENCRYPT, *_ENCRYPTED, Condition.STUDENT_ACCEPTS_EMAIL_RISK)
+
+
+def _without_batches(conditions: tuple[Condition, ...]) -> tuple[Condition, ...]:
+    # a listing allowed by email is the batch; the warning against batches is moot
+    return tuple(c for c in conditions if c is not Condition.NO_BATCHES_BY_EMAIL)
 
 
 @rule(
@@ -53,10 +58,10 @@ def no_batches_of_sensitive_data(facts: Facts, profile: Profile) -> Applies | No
     ),
 )
 def unencrypted_caution(facts: Facts, profile: Profile) -> Applies | None:
-    """Non-directory information by plain email carries every precaution."""
-    if facts.channel is not Channel.EMAIL or facts.item.directory:
+    """Information that is not open directory, by plain email, carries every precaution."""
+    if facts.channel is not Channel.EMAIL or is_open_directory(facts):
         return None
-    return Applies(_UNENCRYPTED)
+    return Applies(_without_batches(_UNENCRYPTED) if is_listing(facts) else _UNENCRYPTED)
 
 
 @rule(
@@ -69,7 +74,7 @@ def unencrypted_caution(facts: Facts, profile: Profile) -> Applies | None:
     ),
 )
 def encrypted_caution(facts: Facts, profile: Profile) -> Applies | None:
-    """Non-directory information by encrypted email still needs care in the headers."""
-    if facts.channel is not Channel.EMAIL_ENCRYPTED or facts.item.directory:
+    """Encrypted email of what is not open directory still needs care in the headers."""
+    if facts.channel is not Channel.EMAIL_ENCRYPTED or is_open_directory(facts):
         return None
-    return Applies(_ENCRYPTED)
+    return Applies(_without_batches(_ENCRYPTED) if is_listing(facts) else _ENCRYPTED)

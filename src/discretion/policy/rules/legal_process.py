@@ -9,10 +9,16 @@ about international students, go to the Registrar.
 
 from __future__ import annotations
 
-from discretion.policy.facts import Facts, is_background_check, is_plain
+from discretion.policy.facts import (
+    Facts,
+    has_written_consent,
+    is_background_check,
+    is_plain,
+    legal_process_office,
+)
 from discretion.policy.profile import Profile
 from discretion.policy.registry import APPLIES, Applies, Effect, rule
-from discretion.policy.vocabulary import Act, Condition, ConsentForm, LegalProcess
+from discretion.policy.vocabulary import Act, Condition, LegalProcess
 
 _COURT = (LegalProcess.SUBPOENA, LegalProcess.COURT_ORDER)
 
@@ -28,10 +34,13 @@ _COURT = (LegalProcess.SUBPOENA, LegalProcess.COURT_ORDER)
     remedy="Ask the agent for the form, signed by the student, that authorises the investigation.",
 )
 def background_check_needs_signed_authorization(facts: Facts, profile: Profile) -> Applies | None:
-    """No signed authorisation, no information, not even directory items."""
+    """No signed authorisation, no information, not even directory items.
+
+    A signed, dated written consent naming the investigation is such a form.
+    """
     if not is_background_check(facts):
         return None
-    return None if facts.consent is ConsentForm.SIGNED_AUTHORIZATION else APPLIES
+    return None if has_written_consent(facts) else APPLIES
 
 
 @rule(
@@ -63,7 +72,7 @@ def subpoena_or_court_order_to_dean(facts: Facts, profile: Profile) -> Applies |
     """Subpoenas and court orders go to the dean's office by level."""
     if facts.legal_process not in _COURT:
         return None
-    office = profile.referral("legal_process", facts.level)
+    office = legal_process_office(facts, profile)
     return None if office is None else Applies(refer_to=office)
 
 
@@ -80,5 +89,5 @@ def non_routine_to_registrar(facts: Facts, profile: Profile) -> Applies | None:
     """Non-routine law-enforcement requests go to the Registrar."""
     if facts.legal_process is not LegalProcess.NON_ROUTINE:
         return None
-    office = profile.referral("non_routine_law_enforcement")
+    office = legal_process_office(facts, profile)
     return None if office is None else Applies(refer_to=office)

@@ -47,7 +47,7 @@ def self_disclosure(facts: Facts, profile: Profile) -> Applies | None:
 )
 def access_waived(facts: Facts, profile: Profile) -> Applies | None:
     """A record whose access the student waived stays closed to them."""
-    return APPLIES if _is_inspection(facts) and facts.access_waived else None
+    return APPLIES if _by_student(facts) and facts.access_waived else None
 
 
 @rule(
