@@ -14,6 +14,7 @@ from discretion.policy.compiled import (
     Leaf,
     Node,
     compile_policy,
+    every_completion,
     example_question,
     leaves,
     question_json,
@@ -115,3 +116,15 @@ def test_question_json_spells_out_only_what_differs_from_the_defaults(mit: Profi
         "student": {"suppressed": ["name"]},
         "students": "many",
     }
+
+
+def test_a_check_may_ask_for_suppression_before_the_item(compiled: CompiledPolicy) -> None:
+    """Only directory items can be suppressed, so asking first branches on the item."""
+    seen: list[tuple[bool, bool]] = []
+
+    def check(facts: Any) -> bool:
+        seen.append((facts.suppressed, facts.item.directory))
+        return not (facts.suppressed and not facts.item.directory)
+
+    assert every_completion(compiled.space, {}, check)
+    assert (True, True) in seen and (False, False) in seen and (True, False) not in seen

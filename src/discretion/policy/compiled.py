@@ -142,10 +142,13 @@ class Space:
         try:
             return evaluate(cast(Facts, _Probe(known)), self.profile)
         except _Unread as unread:
-            # whether an item is suppressed depends on which item it is
-            if unread.name == "suppressed" and "item" not in known:
-                return "item"
-            return unread.name
+            return _needed(unread.name, known)
+
+
+def _needed(name: str, known: Assignment) -> str:
+    """Return the fact to branch on when ``name`` is asked for and unknown."""
+    # whether an item is suppressed depends on which item it is
+    return "item" if name == "suppressed" and "item" not in known else name
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,9 +375,7 @@ def every_completion(space: Space, known: Assignment, check: Callable[[Facts], b
     try:
         return check(cast(Facts, _Probe(known)))
     except _Unread as unread:
-        name = unread.name
-        if name == "suppressed" and "item" not in known:
-            name = "item"
+        name = _needed(unread.name, known)
         return all(
             every_completion(space, {**known, name: value}, check)
             for value in space.domain(name, known)
