@@ -119,3 +119,56 @@ def test_a_malformed_question_is_refused_in_one_line(mit: Profile, data: Any, me
 def test_an_unknown_name_lists_the_valid_ones(mit: Profile, data: Any, message: str) -> None:
     with pytest.raises(UnknownInformationError, match=message):
         parse_question(data, mit)
+
+
+def test_a_consent_that_names_items_counts_only_for_them(mit: Profile) -> None:
+    from discretion.policy import decide
+
+    question = parse_question(
+        {
+            "recipient": {"kind": "employer"},
+            "information": ["grades", "transcript"],
+            "consent": {"form": "written", "specific": True, "items": ["grades"]},
+        },
+        mit,
+    )
+    ruling = decide(question, mit)
+    assert ruling.by_information["grades"].decision == "permit"
+    assert ruling.by_information["transcript"].decision == "deny"
+    posting = parse_question(
+        {
+            "act": "post_on_web",
+            "recipient": {"kind": "community"},
+            "information": ["name", "photo"],
+            "channel": "web_restricted",
+            "consent": {"web_posting": True, "web_posting_items": ["name"]},
+        },
+        mit,
+    )
+    by_item = decide(posting, mit).by_information
+    assert (by_item["name"].decision, by_item["photo"].decision) == ("permit", "deny")
+    assert (
+        posting.key
+        != parse_question({**_posting_data(), "consent": {"web_posting": True}}, mit).key
+    )
+
+
+def _posting_data() -> dict[str, Any]:
+    return {
+        "act": "post_on_web",
+        "recipient": {"kind": "community"},
+        "information": ["name", "photo"],
+        "channel": "web_restricted",
+    }
+
+
+def test_a_consent_naming_an_unknown_item_is_refused(mit: Profile) -> None:
+    with pytest.raises(UnknownInformationError, match="unknown information item `marks`"):
+        parse_question(
+            {
+                "recipient": {"kind": "self"},
+                "information": ["name"],
+                "consent": {"items": ["marks"]},
+            },
+            mit,
+        )

@@ -71,6 +71,18 @@ class Consent:
     form: ConsentForm = ConsentForm.NONE
     specific: bool = False
     web_posting: bool = False
+    items: frozenset[str] | None = None
+    web_posting_items: frozenset[str] | None = None
+
+    def covers(self, item: str) -> bool:
+        """Return whether the consent (form and specificity) extends to ``item``."""
+        return self.items is None or item in self.items
+
+    def permits_posting(self, item: str) -> bool:
+        """Return whether the posting permission extends to ``item``."""
+        return self.web_posting and (
+            self.web_posting_items is None or item in self.web_posting_items
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +131,8 @@ class Question:
             self.consent.form,
             self.consent.specific,
             self.consent.web_posting,
+            _names(self.consent.items),
+            _names(self.consent.web_posting_items),
             self.channel,
             self.record.request_form,
             self.record.identifies_other_students,
@@ -126,6 +140,10 @@ class Question:
             self.record.access_waived,
         )
         object.__setattr__(self, "key", "|".join(map(str, parts)))
+
+
+def _names(names: frozenset[str] | None) -> str:
+    return "*" if names is None else ",".join(sorted(names))
 
 
 @cache
@@ -152,6 +170,10 @@ def _check_names(names: Any, known: Mapping[str, Any] | tuple[str, ...], what: s
             raise UnknownInformationError(what, name, known)
 
 
+def _optional_names(names: list[str] | None) -> frozenset[str] | None:
+    return None if names is None else frozenset(names)
+
+
 def parse_question(data: Any, profile: Profile) -> Question:
     """Build a ``Question`` from its JSON form.
 
@@ -173,6 +195,8 @@ def parse_question(data: Any, profile: Profile) -> Question:
     _check_names(data["information"], profile.items, "information item")
     _check_names(student.get("suppressed", []), profile.directory_items, "directory item")
     _check_names(recipient.get("relations", []), tuple(profile.need_to_know), "relation")
+    for key in ("items", "web_posting_items"):
+        _check_names(consent.get(key, []), profile.items, "information item")
     return Question(
         act=Act(data.get("act", Act.DISCLOSE)),
         recipient=Recipient(
@@ -196,6 +220,8 @@ def parse_question(data: Any, profile: Profile) -> Question:
             form=ConsentForm(consent.get("form", ConsentForm.NONE)),
             specific=consent.get("specific", False),
             web_posting=consent.get("web_posting", False),
+            items=_optional_names(consent.get("items")),
+            web_posting_items=_optional_names(consent.get("web_posting_items")),
         ),
         channel=Channel(data.get("channel", Channel.IN_PERSON)),
         purpose=data.get("purpose"),
