@@ -13,7 +13,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
+# First start: migrate and build the demo campus in var/; later starts reuse it.
 run: install
+	@test -f var/discretion.sqlite3 || { $(BIN)/discretion db upgrade && $(BIN)/discretion demo --students 500 --seed 1; }
+	$(BIN)/discretion db upgrade
 	$(BIN)/discretion advise
 
 lint: install
@@ -29,6 +32,7 @@ test: lint
 
 bench: install
 	$(BIN)/python bench/decide.py
+	$(BIN)/python bench/store.py
 
 clean:
 	rm -rf $(VENV) .coverage .mypy_cache .ruff_cache .pytest_cache

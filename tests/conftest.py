@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from discretion.policy.compiled import CompiledPolicy, compile_policy
 from discretion.policy.profile import Profile, load_profile
+from discretion.services import Context, open_context
+from tests.databases import PG_URL, Templates
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 
@@ -31,6 +34,12 @@ def compiled(mit: Profile) -> CompiledPolicy:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if PG_URL is None:
+        terminalreporter.section("PostgreSQL")
+        terminalreporter.write_line(
+            "PostgreSQL SKIPPED: set DISCRETION_TEST_DATABASE_URL to run the store tests on it",
+            yellow=True,
+        )
     if not CHECKED:
         return
     terminalreporter.section("questions checked exhaustively")
@@ -49,3 +58,58 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture(scope="session")
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    made = Templates(tmp_path_factory.mktemp("templates"))
+    yield made
+    made.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    if request.param == "postgresql" and PG_URL is None:
+        pytest.skip("PostgreSQL skipped: set DISCRETION_TEST_DATABASE_URL")
+    return str(request.param)
+
+
+def _fresh(
+    templates: Templates, backend: str, name: str, fill: object, tmp_path: Path
+) -> Iterator[Context]:
+    url = templates.fresh(backend, name, fill, tmp_path)  # type: ignore[arg-type]
+    context = open_context(url)
+    try:
+        yield context
+    finally:
+        context.close()
+        templates.drop(url)
+
+
+def _nothing(context: Context) -> None:
+    return None
+
+
+def _sample(context: Context) -> None:
+    from discretion.importers.bundle import import_bundle
+
+    with context.transaction() as session:
+        import_bundle(session, context.profile, SAMPLE_BUNDLE)
+
+
+SAMPLE_BUNDLE = Path(__file__).parent / "data" / "oneroster" / "bulk"
+
+
+@pytest.fixture
+def empty(templates: Templates, backend: str, tmp_path: Path) -> Iterator[Context]:
+    """A migrated, empty store on each backend."""
+    yield from _fresh(templates, backend, "empty", _nothing, tmp_path)
+
+
+@pytest.fixture
+def sample(templates: Templates, backend: str, tmp_path: Path) -> Iterator[Context]:
+    """The hand-written sample bundle, imported, on each backend."""
+    yield from _fresh(templates, backend, "sample", _sample, tmp_path)

@@ -139,10 +139,14 @@ def test_the_same_question_gets_the_same_ruling(mit: Profile) -> None:
 
 
 def test_the_memo_forgets_when_full_and_still_rules(mit: Profile, monkeypatch: Any) -> None:
-    monkeypatch.setattr(importlib.import_module("discretion.policy.decide"), "_MEMO_LIMIT", 1)
-    first = _ask(mit, recipient={"kind": "public"}, information=["name"], purpose="a")
-    second = _ask(mit, recipient={"kind": "public"}, information=["email"])
-    assert first.decision is second.decision is Decision.PERMIT
+    module = importlib.import_module("discretion.policy.decide")
+    monkeypatch.setattr(module, "_MEMO_LIMIT", 1)
+    engine = module._Engine(mit)  # a fresh engine: the shared one remembers earlier tests
+    public = {"kind": "public"}
+    first = engine.decide(parse_question({"recipient": public, "information": ["name"]}, mit))
+    second = engine.decide(parse_question({"recipient": public, "information": ["grades"]}, mit))
+    assert (first.decision, second.decision) == (Decision.PERMIT, Decision.DENY)
+    assert len(engine.outcomes) == len(engine.rulings) == 1
 
 
 def test_an_item_the_profile_does_not_know_is_an_error(mit: Profile) -> None:

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 
-from discretion.cli import advise, examples
+from discretion.cli import advise, changes, examples, grants, records
+from discretion.cli.common import DatabaseOption, JsonOption, ProfileOption, fail, store
 from discretion.cli.render import render_rule, render_ruling
 from discretion.policy import DiscretionError, Profile, decide, load_profile, parse_question
 from discretion.policy.registry import REGISTRY
 from discretion.policy.rules import RULES
+from discretion.services import asking
 
 __all__ = ["app"]
 
@@ -24,22 +27,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-ProfileOption = Annotated[
-    str,
-    typer.Option(
-        "--profile",
-        envvar="DISCRETION_PROFILE",
-        help="Institution profile: a built-in name (mit, ferpa) or a .toml path.",
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print exactly the JSON schema form.")]
-
-
-def fail(message: str) -> NoReturn:
-    """Print a one-line error to stderr and exit 2 (bad input)."""
-    typer.echo(f"discretion: {message}", err=True)
-    raise typer.Exit(2)
 
 
 def _profile(name: str) -> Profile:
@@ -63,25 +50,50 @@ def _read_json(source: str) -> Any:
         fail(f"{label} is not JSON: {error.msg} at line {error.lineno} column {error.colno}")
 
 
+def _needs_store(entry: Any) -> bool:
+    if not isinstance(entry, dict):
+        return False
+    ids = [entry.get(key) for key in ("student", "recipient")]
+    return any(isinstance(part, dict) and part.get("id") for part in ids)
+
+
 @app.command()
 def ask(
     source: Annotated[str, typer.Argument(metavar="FILE|-", help="A question, or a JSON array.")],
     as_json: JsonOption = False,
     profile_name: ProfileOption = "mit",
+    database: DatabaseOption = None,
 ) -> None:
-    """Rule on one question, or an array of them, read as JSON."""
+    """Rule on one question, or an array of them, read as JSON.
+
+    A question that names `student.id` or `recipient.id` takes their facts
+    from the store (and the JSON answer shows them under `facts`).
+    """
     profile = _profile(profile_name)
     data = _read_json(source)
     batch = isinstance(data, list)
+    entries = data if batch else [data]
+    answers: list[dict[str, Any]] = []
     rulings = []
-    for position, entry in enumerate(data if batch else [data], 1):
-        try:
-            rulings.append(decide(parse_question(entry, profile), profile))
-        except DiscretionError as error:
-            fail(f"question {position}: {error}" if batch else str(error))
+    with ExitStack() as stack:
+        session = None
+        if any(_needs_store(entry) for entry in entries):
+            context = stack.enter_context(store(database, profile_name))
+            session = stack.enter_context(context.transaction())
+        for position, entry in enumerate(entries, 1):
+            try:
+                if session is not None and _needs_store(entry):
+                    answer = asking.ask(session, profile, entry)
+                    rulings.append(answer.ruling)
+                    answers.append(answer.to_json())
+                else:
+                    ruling = decide(parse_question(entry, profile), profile)
+                    rulings.append(ruling)
+                    answers.append(ruling.to_json())
+            except DiscretionError as error:
+                fail(f"question {position}: {error}" if batch else str(error))
     if as_json:
-        payload = [r.to_json() for r in rulings] if batch else rulings[0].to_json()
-        typer.echo(json.dumps(payload, indent=2))
+        typer.echo(json.dumps(answers if batch else answers[0], indent=2))
     else:
         typer.echo("\n\n".join(render_ruling(r) for r in rulings))
 
@@ -123,3 +135,8 @@ def explain(
 def advise_command(profile_name: ProfileOption = "mit") -> None:
     """Ask step by step what you intend to share, and get the ruling."""
     advise.run(_profile(profile_name))
+
+
+records.register(app)
+changes.register(app)
+grants.register(app)

@@ -1,0 +1,210 @@
+"""Commands that change or show a student's choices, and the disclosure log."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+
+from discretion.cli.common import DatabaseOption, JsonOption, ProfileOption, echo_json, store
+from discretion.services import disclosure_log
+from discretion.services.changes import (
+    grant_consent,
+    list_consents,
+    rescind,
+    revoke_consent,
+    row_json,
+    suppress,
+)
+
+__all__ = ["register"]
+
+consent_app = typer.Typer(help="A student's consents to disclose.", no_args_is_help=True)
+log_app = typer.Typer(help="The disclosure log (34 CFR 99.32).", no_args_is_help=True)
+ByOption = Annotated[str, typer.Option("--by", help="Who records the change (a person id).")]
+MethodOption = Annotated[
+    str, typer.Option("--method", help="How the student asked: written, online or in_person.")
+]
+
+
+def _when(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"`{text}` is not a date; write YYYY-MM-DD") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def suppress_command(
+    student: Annotated[str, typer.Argument(help="The student's id.")],
+    items: Annotated[list[str] | None, typer.Argument(help="Directory items to suppress.")] = None,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Withhold everything from the directory.")
+    ] = False,
+    by: ByOption = "system",
+    method: MethodOption = "written",
+    as_json: JsonOption = False,
+    database: DatabaseOption = None,
+    profile: ProfileOption = "mit",
+) -> None:
+    """Record a student's request to suppress directory items, or to withhold all of them."""
+    if everything == bool(items):
+        raise typer.BadParameter("name directory items, or give --all (not both)")
+    targets: list[str | None] = [None] if everything else list(items or [])
+    with store(database, profile) as context, context.transaction() as session:
+        rows = [
+            row_json(
+                suppress(
+                    session, context.profile, actor=by, student_id=student, item=i, method=method
+                )
+            )
+            for i in targets
+        ]
+    if as_json:
+        echo_json(rows)
+    for row in [] if as_json else rows:
+        typer.echo(f"suppression {row['id']}: {row['item'] or 'everything'} for {student}")
+
+
+def rescind_command(
+    suppression: Annotated[int, typer.Argument(help="The suppression's id.")],
+    by: ByOption = "system",
+    method: MethodOption = "written",
+    database: DatabaseOption = None,
+    profile: ProfileOption = "mit",
+) -> None:
+    """End a suppression on the student's written rescission."""
+    with store(database, profile) as context, context.transaction() as session:
+        rescind(session, actor=by, suppression_id=suppression, method=method)
+    typer.echo(f"suppression {suppression} rescinded")
+
+
+@consent_app.command("grant")
+def consent_grant(
+    student: Annotated[str, typer.Argument(help="The student's id.")],
+    purpose: Annotated[str, typer.Option(help="What the disclosure is for.")],
+    items: Annotated[str, typer.Option(help="Information items, comma-separated.")],
+    form: Annotated[str, typer.Option(help="verbal, email, written or signed_authorization.")],
+    to: Annotated[str | None, typer.Option("--to", help="The recipient's person id.")] = None,
+    to_name: Annotated[str | None, typer.Option("--to-name", help="The recipient's name.")] = None,
+    message_id: Annotated[str | None, typer.Option(help="An email consent's Message-ID.")] = None,
+    document_sha256: Annotated[
+        str | None, typer.Option(help="SHA-256 of the signed document.")
+    ] = None,
+    expires: Annotated[str | None, typer.Option(help="When it lapses (YYYY-MM-DD).")] = None,
+    by: ByOption = "system",
+    as_json: JsonOption = False,
+    database: DatabaseOption = None,
+    profile: ProfileOption = "mit",
+) -> None:
+    """Record a student's consent."""
+    with store(database, profile) as context, context.transaction() as session:
+        consent = row_json(
+            grant_consent(
+                session,
+                context.profile,
+                actor=by,
+                student_id=student,
+                recipient_id=to,
+                recipient_name=to_name,
+                purpose=purpose,
+                items=[i.strip() for i in items.split(",") if i.strip()],
+                form=form,
+                expires_at=_when(expires),
+                message_id=message_id,
+                document_sha256=document_sha256,
+            )
+        )
+    if as_json:
+        echo_json(consent)
+    else:
+        typer.echo(f"consent {consent['id']} granted: {consent['recipient_name']}, "
+                   f"{' '.join(consent['items'])}, for {consent['purpose']}")  # fmt: skip
+
+
+@consent_app.command("revoke")
+def consent_revoke(
+    consent: Annotated[int, typer.Argument(help="The consent's id.")],
+    by: ByOption = "system",
+    database: DatabaseOption = None,
+    profile: ProfileOption = "mit",
+) -> None:
+    """Revoke a consent; it cannot come back."""
+    with store(database, profile) as context, context.transaction() as session:
+        revoke_consent(session, actor=by, consent_id=consent)
+    typer.echo(f"consent {consent} revoked")
+
+
+@consent_app.command("list")
+def consent_list(
+    student: Annotated[str, typer.Argument(help="The student's id.")],
+    as_json: JsonOption = False,
+    database: DatabaseOption = None,
+    profile: ProfileOption = "mit",
+) -> None:
+    """List a student's consents, in force or not."""
+    with store(database, profile) as context, context.transaction() as session:
+        rows = [row_json(c) for c in list_consents(session, student)]
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        state = "revoked" if row["revoked_at"] else "in force"
+        typer.echo(f"{row['id']}: {row['form']} to {row['recipient_name']} for {row['purpose']} "
+                   f"({' '.join(row['items'])}), {state}")  # fmt: skip
+
+
+@log_app.command("show")
+def log_show(
+    student: Annotated[str, typer.Option("--student", help="The student's id.")],
+    output: Annotated[str, typer.Option("--format", help="text, csv or json.")] = "text",
+    database: DatabaseOption = None,
+    profile: ProfileOption = "mit",
+) -> None:
+    """Show the disclosures recorded about one student."""
+    if output not in ("text", "csv", "json"):
+        raise typer.BadParameter(f"unknown format `{output}`; use text, csv or json")
+    with store(database, profile) as context, context.transaction() as session:
+        entries = disclosure_log.entries_for(session, student)
+    if output == "json":
+        echo_json([e.to_json() for e in entries])
+    elif output == "csv":
+        typer.echo(disclosure_log.to_csv(entries), nl=False)
+    elif not entries:
+        typer.echo(f"no disclosures recorded about {student}")
+    else:
+        for e in entries:
+            what = f"{', '.join(e.items)} ({', '.join(e.rules)})"
+            why = f" for {e.purpose}" if e.purpose else ""
+            typer.echo(f"{e.seq} {e.at:%Y-%m-%d %H:%M} {e.actor_id} -> {e.recipient}: {what}{why}")
+
+
+@log_app.command("verify")
+def log_verify(
+    as_json: JsonOption = False, database: DatabaseOption = None, profile: ProfileOption = "mit"
+) -> None:
+    """Check the whole chain; exit 1 and say where if it was tampered with."""
+    with store(database, profile) as context, context.transaction() as session:
+        result = disclosure_log.verify(session)
+    if as_json:
+        echo_json({"ok": result.ok, "entries": result.entries,
+                   "problems": [vars(p) for p in result.problems]})  # fmt: skip
+    elif result.ok:
+        count = f"{result.entries} {'entry' if result.entries == 1 else 'entries'}"
+        typer.echo(f"the disclosure log holds {count}; the chain is intact")
+    else:
+        for problem in result.problems:
+            typer.echo(f"entry {problem.seq}: {problem.kind}: {problem.message}")
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    """Add these commands to the CLI."""
+    app.command("suppress")(suppress_command)
+    app.command("rescind")(rescind_command)
+    app.add_typer(consent_app, name="consent")
+    app.add_typer(log_app, name="log")

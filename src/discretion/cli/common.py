@@ -1,0 +1,83 @@
+"""What the commands share: options, the store, and turning errors into exit codes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any, NoReturn
+
+import typer
+from sqlalchemy.exc import OperationalError
+
+from discretion.policy import DiscretionError
+from discretion.services import Context, NotMigratedError, open_context
+from discretion.services.errors import RefusedError
+
+__all__ = [
+    "DatabaseOption",
+    "JsonOption",
+    "ProfileOption",
+    "echo_json",
+    "fail",
+    "failing",
+    "store",
+]
+
+ProfileOption = Annotated[
+    str,
+    typer.Option(
+        "--profile",
+        envvar="DISCRETION_PROFILE",
+        help="Institution profile: a built-in name (mit, ferpa) or a .toml path.",
+    ),
+]
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database",
+        envvar="DISCRETION_DATABASE_URL",
+        help="Database URL; an SQLite file under ./var when unset.",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print a one-line error to stderr and exit (2: bad input, 1: anything else)."""
+    typer.echo(f"discretion: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def echo_json(data: Any) -> None:
+    """Print data as indented JSON."""
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+@contextmanager
+def failing() -> Iterator[None]:
+    """Turn the errors a command can meet into one line and an exit code."""
+    try:
+        yield
+    except NotMigratedError as error:
+        fail(str(error), 1)
+    except RefusedError as error:
+        reason = error.ruling.reasons[0]
+        fail(f"{error}: {reason.explanation} ({reason.rule})", 1)
+    except OperationalError as error:
+        first = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        fail(f"cannot use the database: {first}", 1)
+    except DiscretionError as error:
+        fail(str(error))
+
+
+@contextmanager
+def store(database: str | None, profile: str, *, migrated: bool = True) -> Iterator[Context]:
+    """Open the store for one command, with its errors turned into exit codes."""
+    with failing():
+        context = open_context(database, profile, migrated=migrated)
+        try:
+            yield context
+        finally:
+            context.close()

@@ -1,0 +1,175 @@
+"""Commands on the store: schema, import, demo, directory, release, class lists."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from discretion.cli.common import (
+    DatabaseOption,
+    JsonOption,
+    ProfileOption,
+    echo_json,
+    store,
+)
+from discretion.importers.bundle import import_bundle
+from discretion.importers.demo import build_demo
+from discretion.services.directory import export, lookup
+from discretion.services.release import release_class_list, release_record
+
+__all__ = ["db_app", "register"]
+
+db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
+AsOption = Annotated[str, typer.Option("--as", help="The person reading (their id).")]
+
+
+@db_app.command("upgrade")
+def db_upgrade(database: DatabaseOption = None, profile: ProfileOption = "mit") -> None:
+    """Apply the migrations the database lacks."""
+    with store(database, profile, migrated=False) as context:
+        context.upgrade()
+        typer.echo(f"{context.store.describe()} is up to date")
+
+
+def import_command(
+    folder: Annotated[Path, typer.Argument(help="A OneRoster 1.1 CSV bundle (a folder).")],
+    as_json: JsonOption = False,
+    database: DatabaseOption = None,
+    profile: ProfileOption = "mit",
+) -> None:
+    """Import a OneRoster bundle and Discretion's CSV files beside it, all or nothing."""
+    with store(database, profile) as context, context.transaction() as session:
+        summary = import_bundle(session, context.profile, folder)
+    if as_json:
+        echo_json(summary.to_json())
+        return
+    modes = ", ".join(f"{name} ({mode})" for name, mode in summary.modes.items())
+    typer.echo(f"imported {modes}; {', '.join(summary.extras) or 'no Discretion files'}")
+    for name, count in summary.counts.items():
+        typer.echo(f"  {name}: {count}")
+
+
+def demo_command(
+    students: Annotated[int, typer.Option(min=1, help="How many students.")] = 500,
+    seed: Annotated[int, typer.Option(help="The same seed builds the same campus.")] = 1,
+    as_json: JsonOption = False,
+    database: DatabaseOption = None,
+    profile: ProfileOption = "mit",
+) -> None:
+    """Build a synthetic campus in the store."""
+    with store(database, profile) as context:
+        summary = build_demo(context, students, seed)
+    if as_json:
+        echo_json(summary.to_json())
+    else:
+        typer.echo(f"demo campus: {summary.counts['people']} people, seed {seed}")
+
+
+def directory_command(
+    query: Annotated[
+        str | None, typer.Argument(help="A student's exact id, username or full name.")
+    ] = None,
+    reader: Annotated[
+        str | None, typer.Option("--as", help="Read as this person (else as the public).")
+    ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Every student, as CSV: inside the Institute only.")
+    ] = False,
+    as_json: JsonOption = False,
+    database: DatabaseOption = None,
+    profile: ProfileOption = "mit",
+) -> None:
+    """Look up one student in the directory, or export it for someone inside."""
+    with store(database, profile) as context, context.transaction() as session:
+        if every:
+            if reader is None:
+                raise typer.BadParameter("--all needs --as: a listing never goes to the public")
+            items = context.profile.directory_items
+            writer = csv.writer(sys.stdout, lineterminator="\n")
+            writer.writerow(["id", *items])
+            for row in export(session, context.profile, reader):
+                writer.writerow([row.student_id, *(row.items.get(i, "") for i in items)])
+            return
+        if not query:
+            raise typer.BadParameter("give a student's id, username or full name, or --all")
+        entry = lookup(session, context.profile, query, reader)
+    if as_json:
+        echo_json(None if entry is None else entry.to_json())
+    elif entry is None:
+        typer.echo("no directory entry")
+    else:
+        if entry.withheld:
+            typer.echo("(this student withheld their information from the public directory)")
+        for item, value in entry.items.items():
+            typer.echo(f"{item}: {value}")
+
+
+def release_command(
+    student: Annotated[str, typer.Argument(help="The student's id.")],
+    reader: AsOption,
+    purpose: Annotated[str | None, typer.Option(help="Why the reader needs it.")] = None,
+    channel: Annotated[str, typer.Option(help="How it travels.")] = "in_person",
+    as_json: JsonOption = False,
+    database: DatabaseOption = None,
+    profile: ProfileOption = "mit",
+) -> None:
+    """Show a student's record as one person may see it; log what the law asks."""
+    with store(database, profile) as context, context.transaction() as session:
+        released = release_record(
+            session,
+            context.profile,
+            reader_id=reader,
+            student_id=student,
+            purpose=purpose,
+            channel=channel,
+        )
+    if as_json:
+        echo_json(released.to_json())
+        return
+    if released.notice:
+        typer.echo(released.notice)
+    for item in released.items:
+        name = f"{item.item} ({item.subject})" if item.subject else item.item
+        if item.included:
+            conditions = f"  [{', '.join(item.conditions)}]" if item.conditions else ""
+            typer.echo(f"{name}: {'; '.join(item.values)}{conditions}")
+        else:
+            to = f" -> {item.refer_to}" if item.refer_to else ""
+            typer.echo(f"{name}: (withheld: {item.decision.value}{to}, {item.rule})")
+    if released.logged is not None:
+        typer.echo(f"logged as disclosure {released.logged.seq}")
+
+
+def class_list_command(
+    subject: Annotated[str, typer.Argument(help="The subject's id.")],
+    reader: AsOption,
+    as_json: JsonOption = False,
+    database: DatabaseOption = None,
+    profile: ProfileOption = "mit",
+) -> None:
+    """Show a subject's class list to a member of its staff."""
+    with store(database, profile) as context, context.transaction() as session:
+        class_list = release_class_list(
+            session, context.profile, reader_id=reader, subject_id=subject
+        )
+    if as_json:
+        echo_json(class_list.to_json())
+        return
+    typer.echo(f"{class_list.code}: {len(class_list.students)} students; conditions: "
+               + ", ".join(c.value for c in class_list.ruling.conditions))  # fmt: skip
+    for row in class_list.students:
+        typer.echo(f"  {row['id']}  {row.get('name', '')}  {row.get('email', '')}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add these commands to the CLI."""
+    app.add_typer(db_app, name="db")
+    app.command("import")(import_command)
+    app.command("demo")(demo_command)
+    app.command("directory")(directory_command)
+    app.command("release")(release_command)
+    app.command("class-list")(class_list_command)

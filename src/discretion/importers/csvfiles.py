@@ -1,0 +1,97 @@
+"""Reading CSV files row by row, with every complaint placed at its file, line and column."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from discretion.importers.errors import ImportRejected
+
+__all__ = ["Row", "read_rows"]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row of a CSV file, which knows where it came from."""
+
+    file: str
+    line: int
+    values: dict[str, str]
+
+    def reject(self, column: str | None, reason: str) -> ImportRejected:
+        """Return the error for this row (and column)."""
+        return ImportRejected(self.file, self.line, column, reason)
+
+    def text(self, column: str, *, required: bool = False) -> str:
+        """Return a column's text, stripped; raise if required and empty."""
+        value = (self.values.get(column) or "").strip()
+        if required and not value:
+            raise self.reject(column, "is empty; it is required")
+        return value
+
+    def choice(self, column: str, allowed: Sequence[str], *, required: bool = True) -> str:
+        """Return a column whose value must be one of ``allowed``."""
+        value = self.text(column, required=required)
+        if value and value not in allowed:
+            raise self.reject(column, f"`{value}` is not allowed; use one of {', '.join(allowed)}")
+        return value
+
+    def day(self, column: str, *, required: bool = True) -> date | None:
+        """Return a column holding an ISO date (YYYY-MM-DD)."""
+        value = self.text(column, required=required)
+        if not value:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise self.reject(column, f"`{value}` is not a date; write YYYY-MM-DD") from None
+
+    def moment(self, column: str, *, required: bool = True) -> datetime | None:
+        """Return a column holding an ISO timestamp (UTC when no offset is given)."""
+        value = self.text(column, required=required)
+        if not value:
+            return None
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise self.reject(
+                column, f"`{value}` is not a timestamp; write e.g. 2026-09-01T12:00:00Z"
+            ) from None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+    def flag(self, column: str, *, default: bool) -> bool:
+        """Return a column holding true or false."""
+        value = self.text(column).lower()
+        if not value:
+            return default
+        if value not in ("true", "false"):
+            raise self.reject(column, f"`{value}` is not true or false")
+        return value == "true"
+
+
+def read_rows(path: Path, required: Sequence[str]) -> Iterator[Row]:
+    """Yield the rows of a CSV file whose header must hold the ``required`` columns.
+
+    Raises:
+        ImportRejected: the file is not UTF-8, lacks a column, or a row has extra cells.
+    """
+    name = path.name
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or []
+            missing = [c for c in required if c not in header]
+            if missing:
+                raise ImportRejected(name, 1, missing[0], "the header lacks this column")
+            for values in reader:
+                line = reader.line_num
+                if None in values:
+                    raise ImportRejected(name, line, None, "the row has more cells than the header")
+                yield Row(name, line, values)
+    except UnicodeDecodeError:
+        raise ImportRejected(name, None, None, "is not UTF-8 text") from None
+    except csv.Error as error:
+        raise ImportRejected(name, None, None, f"is not valid CSV ({error})") from None

@@ -1,0 +1,24 @@
+"""Errors of the importers.
+
+DiscretionError (policy.errors)
+└── ImportRejected   a bundle that cannot be imported; nothing was written
+"""
+
+from __future__ import annotations
+
+from discretion.policy.errors import DiscretionError
+
+__all__ = ["ImportRejected"]
+
+
+class ImportRejected(DiscretionError):
+    """A bundle that cannot be imported: says file, line, column and why."""
+
+    def __init__(self, file: str, line: int | None, column: str | None, reason: str) -> None:
+        self.file, self.line, self.column, self.reason = file, line, column, reason
+        where = file
+        if line is not None:
+            where += f" line {line}"
+        if column is not None:
+            where += f", column {column}"
+        super().__init__(f"{where}: {reason}; nothing was imported")

@@ -1,0 +1,326 @@
+"""Consents, authorisations, posting permissions and suppressions: granted, ended, listed.
+
+Every change is recorded with who made it and when. Each ends in a final
+state: a revoked consent or a rescinded suppression never comes back; a new
+one is granted instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from discretion.policy import Profile
+from discretion.policy.errors import UnknownInformationError
+from discretion.services.context import now
+from discretion.services.errors import ConflictError, InvalidRequestError, NotFoundError
+from discretion.services.people import person, student
+from discretion.store.models import Authorization, Change, Consent, Suppression, WebPermission
+
+__all__ = [
+    "CONSENT_FORMS",
+    "SUPPRESSION_METHODS",
+    "grant_authorization",
+    "grant_consent",
+    "grant_web_permission",
+    "list_authorizations",
+    "list_consents",
+    "list_suppressions",
+    "list_web_permissions",
+    "rescind",
+    "revoke_authorization",
+    "revoke_consent",
+    "revoke_web_permission",
+    "row_json",
+    "suppress",
+]
+
+CONSENT_FORMS = ("verbal", "email", "written", "signed_authorization")
+SUPPRESSION_METHODS = ("written", "online", "in_person")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+Row = TypeVar("Row", Consent, Authorization, WebPermission, Suppression)
+
+
+def row_json(row: Any) -> dict[str, Any]:
+    """Return a row's columns as JSON-ready data."""
+    data = {c.key: getattr(row, c.key) for c in row.__table__.columns}
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in data.items()}
+
+
+SYSTEM_ACTORS = ("import", "system")
+
+
+def _record(session: Session, actor: str, action: str, row: Any, student_id: str) -> None:
+    if actor not in SYSTEM_ACTORS:
+        person(session, actor)  # a person acting must be someone the store knows
+    session.flush()
+    session.add(
+        Change(
+            at=now(),
+            actor=actor,
+            action=action,
+            entity=row.__tablename__,
+            entity_id=str(row.id),
+            student_id=student_id,
+        )
+    )
+
+
+def _items(profile: Profile, items: Sequence[str], *, directory_only: bool = False) -> list[str]:
+    known = profile.directory_items if directory_only else tuple(profile.items)
+    what = "directory item" if directory_only else "information item"
+    if not items:
+        raise InvalidRequestError(f"name at least one {what}")
+    for item in items:
+        if item not in known:
+            raise UnknownInformationError(what, item, known)
+    return sorted(set(items))
+
+
+def _hash(document_sha256: str | None) -> str | None:
+    if document_sha256 is not None and not _SHA256.match(document_sha256):
+        raise InvalidRequestError(
+            f"`{document_sha256}` is not a SHA-256 digest; give 64 lowercase hex digits"
+        )
+    return document_sha256
+
+
+def grant_consent(
+    session: Session,
+    profile: Profile,
+    *,
+    actor: str,
+    student_id: str,
+    recipient_id: str | None,
+    recipient_name: str | None,
+    purpose: str,
+    items: Sequence[str],
+    form: str,
+    expires_at: datetime | None = None,
+    message_id: str | None = None,
+    document_sha256: str | None = None,
+    granted_at: datetime | None = None,
+) -> Consent:
+    """Record a student's consent to disclose ``items`` to a recipient for ``purpose``.
+
+    Raises:
+        InvalidRequestError: no recipient, no purpose, an unknown form, or no evidence
+            for the form (an email needs its message id; a written or signed form its hash).
+    """
+    about = student(session, student_id)
+    if form not in CONSENT_FORMS:
+        raise InvalidRequestError(f"unknown consent form `{form}`; use {', '.join(CONSENT_FORMS)}")
+    if not purpose.strip():
+        raise InvalidRequestError("a consent names its purpose; give --purpose")
+    recipient = person(session, recipient_id) if recipient_id else None
+    name = recipient_name or (
+        recipient and (recipient.organization or f"{recipient.given_name} {recipient.family_name}")
+    )
+    if not name:
+        raise InvalidRequestError("a consent names its recipient; give a recipient id or name")
+    if form == "email" and not message_id:
+        raise InvalidRequestError("an email consent needs the email's message id as evidence")
+    if form in ("written", "signed_authorization") and not document_sha256:
+        raise InvalidRequestError("a written consent needs the SHA-256 of the signed document")
+    at = granted_at or now()
+    if expires_at is not None and expires_at <= at:
+        raise InvalidRequestError("the consent would expire before it is granted")
+    consent = Consent(
+        student_id=about.id,
+        recipient_id=recipient.id if recipient else None,
+        recipient_name=name,
+        purpose=purpose.strip(),
+        items=_items(profile, items),
+        form=form,
+        granted_at=at,
+        expires_at=expires_at,
+        message_id=message_id,
+        document_sha256=_hash(document_sha256),
+        recorded_by=actor,
+    )
+    session.add(consent)
+    _record(session, actor, "grant", consent, about.id)
+    return consent
+
+
+def _end(session: Session, model: type[Row], row_id: int, actor: str, what: str) -> Row:
+    row = session.get(model, row_id, with_for_update=True)
+    if row is None:
+        raise NotFoundError(f"unknown {what} `{row_id}`")
+    ended = getattr(row, "revoked_at", None) or getattr(row, "rescinded_at", None)
+    if ended is not None:
+        raise ConflictError(
+            f"{what} {row_id} already ended on {ended.date().isoformat()}; "
+            "it cannot come back: record a new one instead"
+        )
+    return row
+
+
+def revoke_consent(session: Session, *, actor: str, consent_id: int) -> Consent:
+    """Revoke a consent (final)."""
+    consent = _end(session, Consent, consent_id, actor, "consent")
+    consent.revoked_at, consent.revoked_by = now(), actor
+    _record(session, actor, "revoke", consent, consent.student_id)
+    return consent
+
+
+def _list(session: Session, model: type[Row], student_id: str) -> list[Row]:
+    student(session, student_id)
+    return list(
+        session.scalars(select(model).where(model.student_id == student_id).order_by(model.id))
+    )
+
+
+def list_consents(session: Session, student_id: str) -> list[Consent]:
+    """Return every consent of the student, in force or not, oldest first."""
+    return _list(session, Consent, student_id)
+
+
+def list_authorizations(session: Session, student_id: str) -> list[Authorization]:
+    """Return every signed authorisation of the student, in force or not, oldest first."""
+    return _list(session, Authorization, student_id)
+
+
+def list_web_permissions(session: Session, student_id: str) -> list[WebPermission]:
+    """Return every posting permission of the student, in force or not, oldest first."""
+    return _list(session, WebPermission, student_id)
+
+
+def list_suppressions(session: Session, student_id: str) -> list[Suppression]:
+    """Return every suppression of the student, in force or rescinded, oldest first."""
+    return _list(session, Suppression, student_id)
+
+
+def grant_authorization(
+    session: Session,
+    *,
+    actor: str,
+    student_id: str,
+    agency: str,
+    investigation: str,
+    document_sha256: str,
+    signed_at: datetime | None = None,
+    expires_at: datetime | None = None,
+) -> Authorization:
+    """Record a form the student signed authorising one investigation by ``agency``."""
+    about = student(session, student_id)
+    if not agency.strip() or not investigation.strip():
+        raise InvalidRequestError("an authorisation names the agency and the investigation")
+    authorization = Authorization(
+        student_id=about.id,
+        agency=agency.strip(),
+        investigation=investigation.strip(),
+        signed_at=signed_at or now(),
+        document_sha256=_hash(document_sha256) or "",
+        expires_at=expires_at,
+        recorded_by=actor,
+    )
+    session.add(authorization)
+    _record(session, actor, "grant", authorization, about.id)
+    return authorization
+
+
+def revoke_authorization(session: Session, *, actor: str, authorization_id: int) -> Authorization:
+    """Revoke a signed authorisation (final)."""
+    authorization = _end(session, Authorization, authorization_id, actor, "authorization")
+    authorization.revoked_at, authorization.revoked_by = now(), actor
+    _record(session, actor, "revoke", authorization, authorization.student_id)
+    return authorization
+
+
+def grant_web_permission(
+    session: Session,
+    profile: Profile,
+    *,
+    actor: str,
+    student_id: str,
+    site: str,
+    items: Sequence[str],
+) -> WebPermission:
+    """Record a student's permission to post ``items`` on ``site``."""
+    about = student(session, student_id)
+    if not site.strip():
+        raise InvalidRequestError("a posting permission names its web site")
+    permission = WebPermission(
+        student_id=about.id,
+        site=site.strip(),
+        items=_items(profile, items),
+        granted_at=now(),
+        recorded_by=actor,
+    )
+    session.add(permission)
+    _record(session, actor, "grant", permission, about.id)
+    return permission
+
+
+def revoke_web_permission(session: Session, *, actor: str, permission_id: int) -> WebPermission:
+    """Revoke a posting permission (final)."""
+    permission = _end(session, WebPermission, permission_id, actor, "web permission")
+    permission.revoked_at, permission.revoked_by = now(), actor
+    _record(session, actor, "revoke", permission, permission.student_id)
+    return permission
+
+
+def suppress(
+    session: Session,
+    profile: Profile,
+    *,
+    actor: str,
+    student_id: str,
+    item: str | None,
+    method: str,
+    requested_at: datetime | None = None,
+) -> Suppression:
+    """Suppress one directory item, or (``item`` None) withhold everything.
+
+    Raises:
+        ConflictError: the same suppression is already in force.
+    """
+    about = student(session, student_id)
+    if method not in SUPPRESSION_METHODS:
+        raise InvalidRequestError(
+            f"unknown request method `{method}`; use {', '.join(SUPPRESSION_METHODS)}"
+        )
+    if item is not None:
+        _items(profile, [item], directory_only=True)
+    in_force = session.scalars(
+        select(Suppression).where(
+            Suppression.student_id == about.id,
+            Suppression.rescinded_at.is_(None),
+            Suppression.item.is_(None) if item is None else Suppression.item == item,
+        )
+    ).first()
+    if in_force is not None:
+        raise ConflictError(f"suppression {in_force.id} already covers this; nothing to add")
+    suppression = Suppression(
+        student_id=about.id,
+        item=item,
+        requested_at=requested_at or now(),
+        method=method,
+        recorded_by=actor,
+    )
+    session.add(suppression)
+    _record(session, actor, "withhold" if item is None else "suppress", suppression, about.id)
+    return suppression
+
+
+def rescind(session: Session, *, actor: str, suppression_id: int, method: str) -> Suppression:
+    """End a suppression; only the student's written rescission does (final).
+
+    Raises:
+        InvalidRequestError: the rescission was not in writing.
+    """
+    if method != "written":
+        raise InvalidRequestError(
+            "a suppression ends only by the student's written rescission; use --method written"
+        )
+    suppression = _end(session, Suppression, suppression_id, actor, "suppression")
+    suppression.rescinded_at, suppression.rescinded_by = now(), actor
+    _record(session, actor, "rescind", suppression, suppression.student_id)
+    return suppression

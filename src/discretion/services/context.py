@@ -1,0 +1,64 @@
+"""What every use case needs: the store and the institution profile."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from discretion.policy import Profile, load_profile
+from discretion.store import Store
+from discretion.store.schema import require_migrated, upgrade
+
+__all__ = ["Context", "now", "open_context"]
+
+
+def now() -> datetime:
+    """Return the current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class Context:
+    """The store and profile the services work with."""
+
+    store: Store
+    profile: Profile
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """Yield a session; everything done in it commits together or not at all."""
+        with self.store.transaction() as session:
+            yield session
+
+    def upgrade(self) -> None:
+        """Apply the store's migrations."""
+        upgrade(self.store)
+
+    def close(self) -> None:
+        """Release the store's connections."""
+        self.store.dispose()
+
+
+def open_context(url: str | None = None, profile: str = "mit", *, migrated: bool = True) -> Context:
+    """Open the store at ``url`` (``$DISCRETION_DATABASE_URL`` by default).
+
+    Args:
+        url: the database URL.
+        profile: the institution profile's name or path.
+        migrated: refuse a database that is not at the newest migration.
+
+    Raises:
+        NotMigratedError: ``migrated`` and the schema is missing or old.
+    """
+    context = Context(Store(url), load_profile(profile))
+    if migrated:
+        try:
+            require_migrated(context.store)
+        except Exception:
+            context.close()
+            raise
+    return context

@@ -1,0 +1,84 @@
+"""Engines, sessions and transactions, on SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session, sessionmaker
+
+from discretion.store.errors import StoreError
+
+__all__ = ["DEFAULT_SQLITE_PATH", "Store", "default_url"]
+
+DEFAULT_SQLITE_PATH = Path("var") / "discretion.sqlite3"
+
+
+def default_url() -> str:
+    """Return ``$DISCRETION_DATABASE_URL``, or an SQLite file under ``./var``."""
+    return os.environ.get("DISCRETION_DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    """Foreign keys on, WAL, a busy timeout, and writers that take the lock up front."""
+
+    @event.listens_for(engine, "connect")
+    def connect(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy issues BEGIN itself
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def begin(connection: Any) -> None:
+        # BEGIN IMMEDIATE: concurrent writers queue instead of failing at commit
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Store:
+    """One database: an engine and its sessions.
+
+    Args:
+        url: an SQLAlchemy URL; ``default_url()`` when None.
+    """
+
+    def __init__(self, url: str | None = None, **engine_options: Any) -> None:
+        self.url = url or default_url()
+        try:
+            parsed = make_url(self.url)
+        except ArgumentError:
+            raise StoreError(
+                f"cannot read the database URL `{self.url}`; use e.g. sqlite:///var/d.sqlite3 "
+                "or postgresql+psycopg://user@host/db"
+            ) from None
+        self.dialect = parsed.get_backend_name()
+        if self.dialect not in ("sqlite", "postgresql"):
+            raise StoreError(f"unsupported database `{self.dialect}`; use SQLite or PostgreSQL")
+        if self.dialect == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        self.engine = create_engine(self.url, **engine_options)
+        if self.dialect == "sqlite":
+            _sqlite_setup(self.engine)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """Yield a session whose work commits together, or not at all."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def describe(self) -> str:
+        """Return the URL without its password, for messages."""
+        return make_url(self.url).render_as_string(hide_password=True)

@@ -1,0 +1,288 @@
+"""The tables. Names of information items, kinds and roles are the policy's words.
+
+Student data is kept where it belongs (directory values, records); the
+disclosure log and the change log name items and ids, never values.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+__all__ = [
+    "Advising",
+    "Authorization",
+    "Base",
+    "Change",
+    "Consent",
+    "DirectoryValue",
+    "Disclosure",
+    "Enrollment",
+    "Guardian",
+    "LogHead",
+    "OfficeMember",
+    "Person",
+    "Record",
+    "Subject",
+    "Suppression",
+    "Term",
+    "WebPermission",
+]
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and read back as an aware datetime on every database."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """The declarative base, with constraint names Alembic can rely on."""
+
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime(), date: Date()}
+
+
+def _person_fk(nullable: bool = False) -> Mapped[Any]:
+    return mapped_column(String(64), ForeignKey("person.id"), nullable=nullable, index=True)
+
+
+class Person(Base):
+    """A student (current or former), an official, or someone outside."""
+
+    __tablename__ = "person"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # student | official | external
+    given_name: Mapped[str] = mapped_column(String(200))
+    family_name: Mapped[str] = mapped_column(String(200))
+    username: Mapped[str | None] = mapped_column(String(100), unique=True)
+    email: Mapped[str | None] = mapped_column(String(320))
+    level: Mapped[str | None] = mapped_column(String(16))  # students: undergraduate | graduate
+    status: Mapped[str | None] = mapped_column(String(16))  # students: current | former
+    recipient_kind: Mapped[str | None] = mapped_column(String(32))  # outsiders: employer, ...
+    organization: Mapped[str | None] = mapped_column(String(300))  # outsiders: who they act for
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
+
+
+class OfficeMember(Base):
+    """Membership of an office whose duties give need to know (registrar, financial_aid, ...)."""
+
+    __tablename__ = "office_member"
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    office: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class Term(Base):
+    """An academic session."""
+
+    __tablename__ = "term"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+
+
+class Subject(Base):
+    """A subject offered in a term (a OneRoster class)."""
+
+    __tablename__ = "subject"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    term_id: Mapped[str] = mapped_column(ForeignKey("term.id"), index=True)
+    code: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(300))
+
+
+class Enrollment(Base):
+    """A person's part in a subject: student, instructor, teaching_assistant or administrator."""
+
+    __tablename__ = "enrollment"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    subject_id: Mapped[str] = mapped_column(ForeignKey("subject.id"), index=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+
+
+class Advising(Base):
+    """An advisor of a student."""
+
+    __tablename__ = "advising"
+    advisor_id: Mapped[str] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    student_id: Mapped[str] = mapped_column(ForeignKey("person.id"), primary_key=True, index=True)
+
+
+class Guardian(Base):
+    """A parent or guardian of a student (outside the Institute)."""
+
+    __tablename__ = "guardian"
+    parent_id: Mapped[str] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    student_id: Mapped[str] = mapped_column(ForeignKey("person.id"), primary_key=True, index=True)
+
+
+class DirectoryValue(Base):
+    """One directory item of a student, e.g. their term address."""
+
+    __tablename__ = "directory_value"
+    student_id: Mapped[str] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    item: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Suppression(Base):
+    """A student's request to suppress one directory item, or (item NULL) to withhold all.
+
+    It stays in force, past the end of enrollment, until rescinded in writing;
+    a rescinded suppression is final (a new request is a new row).
+    """
+
+    __tablename__ = "suppression"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    student_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
+    item: Mapped[str | None] = mapped_column(String(64))
+    requested_at: Mapped[datetime]
+    method: Mapped[str] = mapped_column(String(16))  # written | online | in_person
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    rescinded_at: Mapped[datetime | None]
+    rescinded_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class Record(Base):
+    """A non-directory record about a student."""
+
+    __tablename__ = "record"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    student_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
+    category: Mapped[str] = mapped_column(String(64))  # a non-directory item of the profile
+    content: Mapped[str] = mapped_column(Text)
+    made_by: Mapped[str | None] = mapped_column(ForeignKey("person.id"))
+    subject_id: Mapped[str | None] = mapped_column(ForeignKey("subject.id"))
+    shared: Mapped[bool] = mapped_column(Boolean, default=True)  # ever shown to anyone
+    created_at: Mapped[datetime]
+
+
+class Consent(Base):
+    """A student's consent to disclose named items to a recipient for a purpose."""
+
+    __tablename__ = "consent"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    student_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
+    recipient_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"))
+    recipient_name: Mapped[str] = mapped_column(String(300))
+    purpose: Mapped[str] = mapped_column(String(500))
+    items: Mapped[list[str]] = mapped_column(JSON)
+    form: Mapped[str] = mapped_column(String(32))  # verbal | email | written | signed_authorization
+    granted_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    revoked_by: Mapped[str | None] = mapped_column(String(64))
+    message_id: Mapped[str | None] = mapped_column(String(500))
+    document_sha256: Mapped[str | None] = mapped_column(String(64))
+    recorded_by: Mapped[str] = mapped_column(String(64))
+
+
+class Authorization(Base):
+    """A form the student signed authorising one investigation (a background check)."""
+
+    __tablename__ = "authorization"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    student_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
+    agency: Mapped[str] = mapped_column(String(300))
+    investigation: Mapped[str] = mapped_column(String(500))
+    signed_at: Mapped[datetime]
+    document_sha256: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    revoked_by: Mapped[str | None] = mapped_column(String(64))
+    recorded_by: Mapped[str] = mapped_column(String(64))
+
+
+class WebPermission(Base):
+    """A student's permission to post named items on a named web site."""
+
+    __tablename__ = "web_permission"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    student_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
+    site: Mapped[str] = mapped_column(String(500))
+    items: Mapped[list[str]] = mapped_column(JSON)
+    granted_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    revoked_by: Mapped[str | None] = mapped_column(String(64))
+    recorded_by: Mapped[str] = mapped_column(String(64))
+
+
+class Change(Base):
+    """Who changed a student's consents, suppressions or permissions, and when."""
+
+    __tablename__ = "change"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    student_id: Mapped[str | None] = mapped_column(String(64), index=True)
+
+
+class Disclosure(Base):
+    """One entry of the disclosure log (34 CFR 99.32): append-only and hash-chained."""
+
+    __tablename__ = "disclosure"
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime]
+    actor_id: Mapped[str] = mapped_column(String(64))
+    recipient: Mapped[str] = mapped_column(String(300))
+    student_id: Mapped[str] = mapped_column(String(64))
+    items: Mapped[list[str]] = mapped_column(JSON)
+    rules: Mapped[list[str]] = mapped_column(JSON)
+    purpose: Mapped[str | None] = mapped_column(String(500))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_disclosure_student_seq", "student_id", "seq"),)
+
+
+class LogHead(Base):
+    """The last entry of the disclosure log: locked by each append so the chain stays single."""
+
+    __tablename__ = "log_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,188 @@
+"""The store's commands, run as a person would, on both databases."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from discretion.cli.main import app
+from discretion.services import Context
+from tests.conftest import SAMPLE_BUNDLE
+
+runner = CliRunner()
+HASH = "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"
+
+
+def _run(context: Context, *args: str, stdin: str | None = None) -> Any:
+    return runner.invoke(app, [*args, "--database", context.store.url], input=stdin)
+
+
+def test_db_upgrade_then_import_then_look_up(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    refused = runner.invoke(app, ["directory", "ada", "--database", url])
+    assert refused.exit_code == 1 and "run `discretion db upgrade`" in refused.stderr
+    assert runner.invoke(app, ["db", "upgrade", "--database", url]).exit_code == 0
+    imported = runner.invoke(app, ["import", str(SAMPLE_BUNDLE), "--json", "--database", url])
+    assert imported.exit_code == 0, imported.output
+    assert json.loads(imported.stdout)["counts"]["people"] == 9
+    found = runner.invoke(app, ["directory", "Ada Lovelace", "--database", url])
+    assert found.stdout == "course: 8\nemail: ada@test.edu\nname: Ada Lovelace\nyear: 2\n"
+
+
+def test_demo_builds_a_campus(empty: Context) -> None:
+    result = _run(empty, "demo", "--students", "40", "--seed", "5", "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["counts"]["advising"] == 40
+    again = _run(empty, "directory", "student-000001", "--json")
+    assert json.loads(again.stdout)["id"] == "student-000001"
+
+
+def test_directory_answers_withheld_and_unknown_alike(sample: Context) -> None:
+    withheld, unknown = _run(sample, "directory", "u-grace"), _run(sample, "directory", "nobody")
+    assert withheld.stdout == unknown.stdout == "no directory entry\n"
+    inside = _run(sample, "directory", "u-grace", "--as", "u-emmy")
+    assert inside.stdout.startswith("(this student withheld")
+
+
+def test_directory_export_only_inside(sample: Context) -> None:
+    rows = _run(sample, "directory", "--all", "--as", "u-emmy").stdout.splitlines()
+    assert rows[0].startswith("id,name,email,") and len(rows) == 3  # Grace withheld everything
+    refused = _run(sample, "directory", "--all", "--as", "c-acme")
+    assert refused.exit_code == 1 and "directory.listing_never_outside" in refused.stderr
+    public = _run(sample, "directory", "--all")
+    assert public.exit_code == 2 and "a listing never goes to the public" in public.output
+
+
+def test_release_masks_logs_and_the_student_sees_the_log(sample: Context) -> None:
+    masked = _run(sample, "release", "u-ada", "--as", "c-acme")
+    assert "grades (8.01): (withheld: deny, non_directory.outside_needs_written_consent)" in (
+        masked.stdout
+    )
+    released = _run(sample, "release", "u-ada", "--as", "c-acme", "--purpose", "summer internship")
+    assert "grades (8.01): 8.01: A  [no_redisclosure, stated_purpose_only, record_disclosure]" in (
+        released.stdout
+    )
+    assert released.stdout.endswith("logged as disclosure 1\n")
+    shown = _run(sample, "log", "show", "--student", "u-ada")
+    assert "c-acme -> Acme Corporation: grades (disclosure.outside_with_written_consent)" in (
+        shown.stdout
+    )
+    as_csv = _run(sample, "log", "show", "--student", "u-ada", "--format", "csv").stdout
+    assert as_csv.splitlines()[0].startswith("seq,at,actor_id")
+    as_json = json.loads(
+        _run(sample, "log", "show", "--student", "u-ada", "--format", "json").stdout
+    )
+    assert as_json[0]["items"] == ["grades"]
+    verified = _run(sample, "log", "verify").stdout
+    assert verified == "the disclosure log holds 1 entry; the chain is intact\n"
+
+
+def test_log_verify_exits_1_and_says_where(sample: Context) -> None:
+    _run(sample, "release", "u-ada", "--as", "c-acme", "--purpose", "summer internship")
+    with sample.transaction() as session:
+        if sample.store.dialect == "postgresql":
+            session.execute(text("DROP TRIGGER disclosure_append_only ON disclosure"))
+        else:
+            session.execute(text("DROP TRIGGER disclosure_no_update"))
+        session.execute(text("UPDATE disclosure SET purpose = 'something else'"))
+    broken = _run(sample, "log", "verify")
+    assert broken.exit_code == 1 and "entry 1: edited: entry 1 was changed" in broken.stdout
+    as_json = json.loads(_run(sample, "log", "verify", "--json").stdout)
+    assert as_json["ok"] is False and as_json["problems"][0]["seq"] == 1
+
+
+def test_consents_are_granted_listed_and_revoked(sample: Context) -> None:
+    granted = _run(sample, "consent", "grant", "u-alan", "--to", "c-acme", "--purpose", "a job",
+                   "--items", "grades,transcript", "--form", "written", "--document-sha256", HASH,
+                   "--expires", "2030-01-01", "--by", "u-reg", "--json")  # fmt: skip
+    assert granted.exit_code == 0, granted.output
+    consent = json.loads(granted.stdout)
+    assert consent["recipient_name"] == "Acme Corporation" and consent["items"] == [
+        "grades",
+        "transcript",
+    ]
+    assert _run(sample, "consent", "revoke", str(consent["id"]), "--by", "u-reg").exit_code == 0
+    again = _run(sample, "consent", "revoke", str(consent["id"]), "--by", "u-reg")
+    assert again.exit_code == 2 and "cannot come back" in again.stderr
+    listed = _run(sample, "consent", "list", "u-alan").stdout
+    assert "written to Acme Corporation for a job (grades transcript), revoked" in listed
+    bad = _run(sample, "consent", "grant", "u-alan", "--to", "c-acme", "--purpose", "x",
+               "--items", "grades", "--form", "written", "--by", "u-reg")  # fmt: skip
+    assert bad.exit_code == 2 and bad.stderr.count("\n") == 1 and "SHA-256" in bad.stderr
+
+
+def test_suppress_and_rescind(sample: Context) -> None:
+    made = _run(sample, "suppress", "u-alan", "year", "course", "--by", "u-reg", "--json")
+    ids = [row["id"] for row in json.loads(made.stdout)]
+    public = _run(sample, "directory", "u-alan").stdout
+    assert "year" not in public and "course" not in public and "name: Alan Turing" in public
+    spoken = _run(sample, "rescind", str(ids[0]), "--method", "in_person", "--by", "u-reg")
+    assert spoken.exit_code == 2 and "written rescission" in spoken.stderr
+    assert _run(sample, "rescind", str(ids[0]), "--by", "u-reg").exit_code == 0
+    assert "year: G" in _run(sample, "directory", "u-alan").stdout
+    everything = _run(sample, "suppress", "u-alan", "--all", "--by", "u-alan")
+    assert everything.stdout.startswith("suppression") and "everything" in everything.stdout
+    assert _run(sample, "directory", "u-alan").stdout == "no directory entry\n"
+
+
+def test_authorizations_and_posting_permissions_are_granted_listed_and_revoked(
+    sample: Context,
+) -> None:
+    signed = _run(sample, "authorization", "grant", "u-alan", "--agency", "OPM",
+                  "--investigation", "security clearance", "--document-sha256", HASH,
+                  "--by", "u-reg", "--json")  # fmt: skip
+    assert signed.exit_code == 0, signed.output
+    authorization = json.loads(signed.stdout)["id"]
+    listed = _run(sample, "authorization", "list", "u-alan").stdout
+    assert listed == f"{authorization}: OPM for security clearance, in force\n"
+    assert (
+        _run(sample, "authorization", "revoke", str(authorization), "--by", "u-reg").exit_code == 0
+    )
+    assert "ended" in _run(sample, "authorization", "list", "u-alan").stdout
+    posted = _run(sample, "web-permission", "grant", "u-alan", "--site", "https://lab.test.edu",
+                  "--items", "name,year", "--by", "u-reg")  # fmt: skip
+    assert posted.stdout == "web permission 1 granted: name year on https://lab.test.edu\n"
+    bad = _run(sample, "web-permission", "grant", "u-alan", "--site", "https://lab.test.edu",
+               "--items", "name,shoe_size", "--by", "u-reg")  # fmt: skip
+    assert bad.exit_code == 2 and "shoe_size" in bad.stderr and bad.stderr.count("\n") == 1
+    assert _run(sample, "web-permission", "revoke", "1", "--by", "u-reg").exit_code == 0
+    again = _run(sample, "web-permission", "revoke", "1", "--by", "u-reg")
+    assert again.exit_code == 2 and "cannot come back" in again.stderr
+    as_json = json.loads(_run(sample, "web-permission", "list", "u-alan", "--json").stdout)
+    assert as_json[0]["revoked_by"] == "u-reg"
+
+
+def test_suppressions_are_listed_with_how_they_were_asked(sample: Context) -> None:
+    listed = _run(sample, "suppressions", "u-grace").stdout
+    assert "everything (withheld), asked written on" in listed and listed.endswith("in force\n")
+    unknown = _run(sample, "suppressions", "u-nobody")
+    assert unknown.exit_code == 2 and "unknown person `u-nobody`" in unknown.stderr
+
+
+def test_class_list_for_staff_only(sample: Context) -> None:
+    listed = _run(sample, "class-list", "cls-801", "--as", "u-kurt")
+    assert listed.stdout.startswith("8.01: 2 students; conditions: no_redisclosure")
+    refused = _run(sample, "class-list", "cls-801", "--as", "u-ada")
+    assert refused.exit_code == 1 and "class_lists.not_assigned" in refused.stderr
+
+
+def test_ask_with_ids_reads_the_store(sample: Context) -> None:
+    question = {
+        "recipient": {"id": "u-kurt"},
+        "student": {"id": "u-ada"},
+        "information": ["grades"],
+    }
+    result = _run(sample, "ask", "-", "--json", stdin=json.dumps(question))
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["decision"] == "permit"
+    assert answer["facts"]["question"]["recipient"]["relations"] == ["teaching_assistant"]
+    text_answer = _run(sample, "ask", "-", stdin=json.dumps(question)).stdout
+    assert text_answer.startswith("PERMIT")
+    unknown = _run(sample, "ask", "-", stdin=json.dumps({**question, "student": {"id": "u-0"}}))
+    assert unknown.exit_code == 2 and "unknown person `u-0`" in unknown.stderr

@@ -1,0 +1,80 @@
+"""The schema: migrations match the tables, unmigrated stores are refused, the log appends only."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from discretion.services import Context, NotMigratedError, StoreError, open_context
+from discretion.store import Store
+from discretion.store.models import Base, Person
+from discretion.store.schema import current_revision, head_revision
+
+
+def test_the_migrations_build_exactly_the_tables(empty: Context) -> None:
+    with empty.store.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+    assert current_revision(empty.store) == head_revision()
+
+
+def test_an_unmigrated_database_is_refused_with_the_fix(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    with pytest.raises(
+        NotMigratedError, match="has no schema, not 0001; run `discretion db upgrade`"
+    ):
+        open_context(url)
+    context = open_context(url, migrated=False)
+    context.upgrade()
+    context.close()
+    open_context(url).close()
+
+
+def test_a_bad_url_says_what_to_write() -> None:
+    with pytest.raises(StoreError, match="cannot read the database URL `nonsense`"):
+        Store("nonsense")
+    with pytest.raises(StoreError, match="unsupported database `mysql`"):
+        Store("mysql://localhost/x")
+
+
+def test_timestamps_come_back_aware_and_in_utc(empty: Context) -> None:
+    from discretion.store.models import Change
+
+    moment = datetime(2026, 11, 28, 12, 30, 15, 123456, tzinfo=UTC)
+    with empty.transaction() as session:
+        session.add(Change(at=moment, actor="a", action="x", entity="e", entity_id="1"))
+    with empty.transaction() as session:
+        (change,) = session.query(Change).all()
+        assert change.at == moment and change.at.tzinfo is not None
+    with pytest.raises(Exception, match="timezone-aware"), empty.transaction() as session:
+        session.add(
+            Change(at=datetime(2026, 1, 1), actor="a", action="x", entity="e", entity_id="2")
+        )
+
+
+def test_a_transaction_writes_all_or_nothing(empty: Context) -> None:
+    with pytest.raises(RuntimeError), empty.transaction() as session:
+        session.add(Person(id="p1", kind="student", given_name="A", family_name="B"))
+        session.flush()
+        raise RuntimeError("interrupted")
+    with empty.transaction() as session:
+        assert session.get(Person, "p1") is None
+
+
+@pytest.mark.parametrize(
+    "statement", ["UPDATE disclosure SET recipient = 'x'", "DELETE FROM disclosure"]
+)
+def test_the_disclosure_log_refuses_changes(empty: Context, statement: str) -> None:
+    insert = (
+        "INSERT INTO disclosure (seq, at, actor_id, recipient, student_id, items, rules, "
+        "prev_hash, hash) VALUES (1, '2026-01-01 00:00:00', 'a', 'b', 'c', '[]', '[]', 'p', 'h')"
+    )
+    with empty.transaction() as session:
+        session.execute(text(insert))
+    with pytest.raises(DBAPIError, match="append-only"), empty.transaction() as session:
+        session.execute(text(statement))
