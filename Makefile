@@ -14,10 +14,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # First start: migrate and build the demo campus in var/; later starts reuse it.
+# Serves http://127.0.0.1:8000 (docs at /docs) with the demo sign-in on.
 run: install
 	@test -f var/discretion.sqlite3 || { $(BIN)/discretion db upgrade && $(BIN)/discretion demo --students 500 --seed 1; }
 	$(BIN)/discretion db upgrade
-	$(BIN)/discretion advise
+	DISCRETION_DEMO=1 DISCRETION_COOKIE_SECURE=0 $(BIN)/discretion serve --host 127.0.0.1 --port 8000
 
 lint: install
 	$(BIN)/ruff check src tests bench
@@ -33,6 +34,7 @@ test: lint
 bench: install
 	$(BIN)/python bench/decide.py
 	$(BIN)/python bench/store.py
+	$(BIN)/python bench/api.py
 
 clean:
 	rm -rf $(VENV) .coverage .mypy_cache .ruff_cache .pytest_cache

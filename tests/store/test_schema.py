@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from discretion.services import Context, NotMigratedError, StoreError, open_context
 from discretion.store import Store
 from discretion.store.models import Base, Person
-from discretion.store.schema import current_revision, head_revision
+from discretion.store.schema import current_revision, head_revision, upgrade
 
 
 def test_the_migrations_build_exactly_the_tables(empty: Context) -> None:
@@ -26,10 +26,13 @@ def test_the_migrations_build_exactly_the_tables(empty: Context) -> None:
 def test_an_unmigrated_database_is_refused_with_the_fix(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
     with pytest.raises(
-        NotMigratedError, match="has no schema, not 0001; run `discretion db upgrade`"
+        NotMigratedError, match="has no schema, not 0002; run `discretion db upgrade`"
     ):
         open_context(url)
     context = open_context(url, migrated=False)
+    upgrade(context.store, "0001")
+    with pytest.raises(NotMigratedError, match="is at migration 0001, not 0002"):
+        open_context(url)
     context.upgrade()
     context.close()
     open_context(url).close()

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from discretion.cli import advise, changes, examples, grants, records
+from discretion.cli import advise, changes, examples, grants, records, service
 from discretion.cli.common import DatabaseOption, JsonOption, ProfileOption, fail, store
 from discretion.cli.render import render_rule, render_ruling
 from discretion.policy import DiscretionError, Profile, decide, load_profile, parse_question
@@ -140,3 +140,4 @@ def advise_command(profile_name: ProfileOption = "mit") -> None:
 records.register(app)
 changes.register(app)
 grants.register(app)
+service.register(app)

@@ -19,6 +19,7 @@ from discretion.importers.errors import ImportRejected
 from discretion.importers.extras import read_extras
 from discretion.importers.oneroster import Batch, read_manifest, read_oneroster
 from discretion.policy import Profile
+from discretion.services import privacy_feed
 from discretion.services.context import now
 from discretion.store.models import (
     Advising,
@@ -211,7 +212,10 @@ def _append_changes(session: Session, batch: Batch, counts: dict[str, int]) -> N
         suppression = Suppression(**row, recorded_by=ACTOR)
         session.add(suppression)
         session.flush()
-        session.add(_change("suppress" if row["item"] else "withhold", suppression))
+        action = "suppress" if row["item"] else "withhold"
+        session.add(_change(action, suppression))
+        # downstream systems hear of imported suppressions as of any other
+        privacy_feed.record(session, suppression, action, suppression.requested_at)
         added += 1
     counts["suppressions"] = added
     seen = {

@@ -38,6 +38,7 @@ __all__ = [
     "Student",
     "parse_question",
     "question_schema",
+    "ruling_schema",
 ]
 
 
@@ -147,11 +148,20 @@ def _names(names: frozenset[str] | None) -> str:
 
 
 @cache
-def question_schema() -> dict[str, Any]:
-    """Return the question's JSON schema (the shared contract plus our extensions)."""
-    text = resources.files("discretion.policy").joinpath("schemas", "question.schema.json")
+def _schema(name: str) -> dict[str, Any]:
+    text = resources.files("discretion.policy").joinpath("schemas", name)
     schema: dict[str, Any] = json.loads(text.read_text())
     return schema
+
+
+def question_schema() -> dict[str, Any]:
+    """Return the question's JSON schema (the shared contract plus our extensions)."""
+    return _schema("question.schema.json")
+
+
+def ruling_schema() -> dict[str, Any]:
+    """Return the ruling's JSON schema (the shared contract plus our extensions)."""
+    return _schema("ruling.schema.json")
 
 
 @cache

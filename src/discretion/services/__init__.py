@@ -1,8 +1,10 @@
 """Use cases: the store's facts put to the policy, and its rulings enforced."""
 
+from discretion.policy.errors import DiscretionError, InvalidQuestionError
 from discretion.services.context import Context, open_context
 from discretion.services.errors import (
     ConflictError,
+    ForbiddenError,
     InvalidRequestError,
     NotFoundError,
     RefusedError,
@@ -13,6 +15,9 @@ from discretion.store.errors import NotMigratedError, StoreError
 __all__ = [
     "ConflictError",
     "Context",
+    "DiscretionError",
+    "ForbiddenError",
+    "InvalidQuestionError",
     "InvalidRequestError",
     "NotFoundError",
     "NotMigratedError",

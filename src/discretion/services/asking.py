@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from discretion.policy import Profile, Ruling, decide, parse_question
 from discretion.policy.errors import InvalidQuestionError
+from discretion.policy.question import question_schema, ruling_schema
 from discretion.services.context import now
 from discretion.services.facts import (
     match_authorization,
@@ -20,7 +21,15 @@ from discretion.services.facts import (
 )
 from discretion.services.people import person, student
 
-__all__ = ["Answer", "ask", "complete_question"]
+__all__ = [
+    "Answer",
+    "ask",
+    "complete_question",
+    "names_anyone",
+    "question_schema",
+    "rule_on_stated_facts",
+    "ruling_schema",
+]
 
 
 @dataclass(frozen=True)
@@ -88,3 +97,22 @@ def ask(session: Session, profile: Profile, data: Any, at: datetime | None = Non
     question, used, unmatched = complete_question(session, profile, data, at or now())
     ruling = decide(parse_question(question, profile), profile)
     return Answer(ruling, question, used, unmatched)
+
+
+def names_anyone(data: Any) -> bool:
+    """Return whether a question names a student or recipient the store would fill in."""
+    if not isinstance(data, dict):
+        return False
+    student_part, recipient = data.get("student"), data.get("recipient")
+    return (isinstance(student_part, dict) and "id" in student_part) or (
+        isinstance(recipient, dict) and "id" in recipient
+    )
+
+
+def rule_on_stated_facts(profile: Profile, data: Any) -> Ruling:
+    """Rule on a question whose facts are all stated (no store needed).
+
+    Raises:
+        InvalidQuestionError: the question does not fit the schema.
+    """
+    return decide(parse_question(data, profile), profile)

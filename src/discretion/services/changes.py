@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from discretion.policy import Profile
 from discretion.policy.errors import UnknownInformationError
+from discretion.services import privacy_feed
 from discretion.services.context import now
 from discretion.services.errors import ConflictError, InvalidRequestError, NotFoundError
 from discretion.services.people import person, student
@@ -37,6 +38,7 @@ __all__ = [
     "revoke_consent",
     "revoke_web_permission",
     "row_json",
+    "student_of",
     "suppress",
 ]
 
@@ -168,6 +170,27 @@ def revoke_consent(session: Session, *, actor: str, consent_id: int) -> Consent:
     consent.revoked_at, consent.revoked_by = now(), actor
     _record(session, actor, "revoke", consent, consent.student_id)
     return consent
+
+
+_KINDS = {
+    "consent": Consent,
+    "authorization": Authorization,
+    "web permission": WebPermission,
+    "suppression": Suppression,
+}
+
+
+def student_of(session: Session, kind: str, row_id: int) -> str:
+    """Return whose consent, authorization, web permission or suppression this is.
+
+    Raises:
+        NotFoundError: no such row.
+    """
+    model: Any = _KINDS[kind]
+    found = session.scalar(select(model.student_id).where(model.id == row_id))
+    if found is None:
+        raise NotFoundError(f"unknown {kind} `{row_id}`")
+    return str(found)
 
 
 def _list(session: Session, model: type[Row], student_id: str) -> list[Row]:
@@ -306,7 +329,9 @@ def suppress(
         recorded_by=actor,
     )
     session.add(suppression)
-    _record(session, actor, "withhold" if item is None else "suppress", suppression, about.id)
+    action = "withhold" if item is None else "suppress"
+    _record(session, actor, action, suppression, about.id)
+    privacy_feed.record(session, suppression, action, suppression.requested_at)
     return suppression
 
 
@@ -321,6 +346,8 @@ def rescind(session: Session, *, actor: str, suppression_id: int, method: str) -
             "a suppression ends only by the student's written rescission; use --method written"
         )
     suppression = _end(session, Suppression, suppression_id, actor, "suppression")
-    suppression.rescinded_at, suppression.rescinded_by = now(), actor
+    at = now()
+    suppression.rescinded_at, suppression.rescinded_by = at, actor
     _record(session, actor, "rescind", suppression, suppression.student_id)
+    privacy_feed.record(session, suppression, "rescind", at)
     return suppression

@@ -34,6 +34,15 @@ class Context:
         with self.store.transaction() as session:
             yield session
 
+    def check_ready(self) -> None:
+        """Raise unless the database answers and is at the newest migration.
+
+        Raises:
+            NotMigratedError: the schema is missing or old.
+            sqlalchemy.exc.OperationalError: the database does not answer.
+        """
+        require_migrated(self.store)
+
     def upgrade(self) -> None:
         """Apply the store's migrations."""
         upgrade(self.store)

@@ -29,6 +29,7 @@ __all__ = [
     "Problem",
     "Verification",
     "append",
+    "entries_after",
     "entries_for",
     "entry_hash",
     "to_csv",
@@ -95,6 +96,17 @@ def _entries(session: Session, student_id: str | None = None) -> Iterator[Entry]
         query = query.where(Disclosure.student_id == student_id)
     for row in session.execute(query.order_by(Disclosure.seq)).yield_per(20_000):
         yield Entry(*row)
+
+
+def entries_after(session: Session, after: int, limit: int) -> list[Entry]:
+    """Return up to ``limit`` entries of the whole log after sequence number ``after``."""
+    query = (
+        select(*(getattr(Disclosure, f) for f in (*_FIELDS, "prev_hash", "hash")))
+        .where(Disclosure.seq > after)
+        .order_by(Disclosure.seq)
+        .limit(max(1, min(limit, 1000)))
+    )
+    return [Entry(*row) for row in session.execute(query)]
 
 
 def entries_for(session: Session, student_id: str) -> list[Entry]:

@@ -5,6 +5,7 @@ DiscretionError (policy.errors)
     ├── NotFoundError        no such person, subject, consent, ...
     ├── InvalidRequestError  a request that makes no sense as given
     ├── ConflictError        a change its target's state does not allow (e.g. revoke twice)
+    ├── ForbiddenError       the caller's roles do not allow the request
     └── RefusedError         the policy does not permit the act; carries the ruling
 """
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ConflictError",
+    "ForbiddenError",
     "InvalidRequestError",
     "NotFoundError",
     "RefusedError",
@@ -40,6 +42,10 @@ class InvalidRequestError(ServiceError):
 
 class ConflictError(ServiceError):
     """A change that the current state does not allow."""
+
+
+class ForbiddenError(ServiceError):
+    """The caller's roles do not allow the request (the policy was not even asked)."""
 
 
 class RefusedError(ServiceError):

@@ -29,10 +29,12 @@ from sqlalchemy.types import TypeDecorator
 
 __all__ = [
     "Advising",
+    "ApiToken",
     "Authorization",
     "Base",
     "Change",
     "Consent",
+    "Counter",
     "DirectoryValue",
     "Disclosure",
     "Enrollment",
@@ -40,11 +42,17 @@ __all__ = [
     "LogHead",
     "OfficeMember",
     "Person",
+    "PersonRole",
+    "PrivacyChange",
+    "RateWindow",
     "Record",
+    "Referral",
     "Subject",
     "Suppression",
     "Term",
     "WebPermission",
+    "Webhook",
+    "WebhookDelivery",
 ]
 
 NAMING = {
@@ -286,3 +294,106 @@ class LogHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class PersonRole(Base):
+    """A role granted to a person beyond what the store implies (e.g. administrator)."""
+
+    __tablename__ = "person_role"
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class ApiToken(Base):
+    """A token for a service or script: only its SHA-256 is kept; shown once when made."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    roles: Mapped[list[str]] = mapped_column(JSON)
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"))  # acts as this person
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    revoked_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class Referral(Base):
+    """A request the policy sends to an office, recorded, assigned and closed by that office."""
+
+    __tablename__ = "referral"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    office: Mapped[str] = mapped_column(String(64), index=True)
+    student_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"))
+    requester: Mapped[str] = mapped_column(String(300))  # who asked, as they said
+    recipient_kind: Mapped[str] = mapped_column(String(32))
+    items: Mapped[list[str]] = mapped_column(JSON)
+    rule: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # open | assigned | closed
+    opened_at: Mapped[datetime]
+    opened_by: Mapped[str] = mapped_column(String(64))
+    assignee_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"))
+    closed_at: Mapped[datetime | None]
+    closed_by: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str | None] = mapped_column(Text)
+
+
+class Counter(Base):
+    """A named sequence whose row each writer locks, so numbers come out in commit order."""
+
+    __tablename__ = "counter"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+
+
+class PrivacyChange(Base):
+    """A suppression, withholding or rescission, in the order downstream systems apply them."""
+
+    __tablename__ = "privacy_change"
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime]
+    student_id: Mapped[str] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(16))  # suppress | withhold | rescind
+    item: Mapped[str | None] = mapped_column(String(64))  # None: everything
+    suppression_id: Mapped[int] = mapped_column(Integer)
+
+
+class Webhook(Base):
+    """A downstream system that wants privacy changes pushed to it, signed with its secret."""
+
+    __tablename__ = "webhook"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    url: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(64))
+    disabled_at: Mapped[datetime | None]
+
+
+class WebhookDelivery(Base):
+    """One change to deliver to one webhook: attempts, outcome and when to try again."""
+
+    __tablename__ = "webhook_delivery"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    webhook_id: Mapped[int] = mapped_column(ForeignKey("webhook.id"), index=True)
+    change_seq: Mapped[int] = mapped_column(BigInteger)
+    state: Mapped[str] = mapped_column(String(16))  # pending | delivered | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    delivered_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_webhook_delivery_due", "state", "next_attempt_at"),)
+
+
+class RateWindow(Base):
+    """Requests one client made in one time window (the public directory's rate limit)."""
+
+    __tablename__ = "rate_window"
+    client: Mapped[str] = mapped_column(String(64), primary_key=True)  # a hash, not the address
+    window: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,1 @@
+"""The HTTP door: a versioned JSON API over the services (FastAPI)."""

@@ -1,0 +1,96 @@
+"""The application: routers, sign-in, sessions, the error shape, and response headers.
+
+``create_app`` opens the store and refuses to start on a database that is
+not migrated. The app keeps no state of its own beyond that connection pool,
+so any number of processes can serve one PostgreSQL database (they must
+share DISCRETION_SECRET_KEY for sessions to cross them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from discretion.api import errors, signin
+from discretion.api.models import ErrorBody
+from discretion.api.routes import (
+    decisions,
+    directory,
+    feed,
+    log,
+    referrals,
+    students,
+    subjects,
+    system,
+)
+from discretion.api.settings import Settings
+from discretion.services import Context, open_context
+
+__all__ = ["create_app"]
+
+DEMO_NOTICE = "demo sign-in is on: synthetic people only, never real student data"
+
+
+class Headers:
+    """Adds the headers every answer carries (plain ASGI: no per-request overhead to speak of)."""
+
+    def __init__(self, app: ASGIApp, demo: bool) -> None:
+        self.app = app
+        extra = [(b"x-content-type-options", b"nosniff"), (b"cache-control", b"no-store")]
+        if demo:
+            extra.append((b"x-discretion-demo", DEMO_NOTICE.encode()))
+        self.extra = extra
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *self.extra]
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
+def create_app(settings: Settings | None = None, context: Context | None = None) -> FastAPI:
+    """Build the app; with no arguments, from the environment (what ``discretion serve`` runs).
+
+    Raises:
+        NotMigratedError: the database is not migrated (run `discretion db upgrade`).
+    """
+    settings = settings or Settings.from_env()
+    context = context or open_context(settings.database_url, settings.profile)
+    error = {"model": ErrorBody, "description": "The error shape"}
+    app = FastAPI(
+        title="Discretion",
+        version="1",
+        responses={status: error for status in (400, 401, 403, 404, 409, 422, 429, 503)},
+        summary="May this student information be shared? Ask, and read it as the policy allows.",
+    )
+    app.state.settings, app.state.context = settings, context
+    errors.install(app)
+    signin.setup_oidc(app, settings)
+    for module in (system, decisions, students, subjects, directory, log, referrals, feed):
+        app.include_router(module.router)
+    app.include_router(signin.router)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> Any:
+        return RedirectResponse("/docs")
+
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="discretion_session",
+        max_age=settings.session_hours * 3600,
+        same_site="lax",
+        https_only=settings.cookie_secure,
+    )
+    app.add_middleware(Headers, demo=settings.demo)
+    return app

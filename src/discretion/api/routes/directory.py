@@ -1,0 +1,89 @@
+"""The directory: one student at a time, for the public and for people inside.
+
+The public lookup needs no sign-in. It matches an exact id, username or full
+name only, shows only what the directory shows by default and the student
+left open, and answers a withheld student exactly as it answers someone who
+does not exist. It is rate-limited per client.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from discretion.api.auth import Caller, context_of, transaction
+from discretion.api.errors import ApiError
+from discretion.api.models import DirectoryEntry, ErrorBody
+from discretion.services.directory import lookup
+from discretion.services.rate_limit import client_key, hit
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["directory"])
+NOT_FOUND = "no directory entry matches; give an exact id, username or full name"
+Exact = Query(min_length=1, max_length=200, description="An exact id, username or full name")
+
+
+def _entry(request: Request, q: str, reader: str | None) -> dict[str, Any]:
+    with transaction(request) as session:
+        entry = lookup(session, context_of(request).profile, q, reader)
+    if entry is None:
+        raise ApiError(404, "not_found", NOT_FOUND)
+    return entry.to_json()
+
+
+@router.get(
+    "/v1/directory",
+    response_model=DirectoryEntry,
+    responses={404: {"model": ErrorBody}},
+    summary="Look up one student, as someone inside",
+)
+def inside(request: Request, principal: Caller, q: str = Exact) -> dict[str, Any]:
+    """Every unsuppressed directory item of one student, for a signed-in person."""
+    return _entry(request, q, principal.require_person())
+
+
+def _client(request: Request) -> str:
+    settings = request.app.state.settings
+    forwarded = request.headers.get("X-Forwarded-For") if settings.trust_forwarded else None
+    address = (forwarded or "").split(",")[0].strip()
+    if not address:
+        address = request.client.host if request.client else "unknown"
+    return client_key(address, settings.secret_key.encode())
+
+
+def _limit(request: Request) -> None:
+    settings = request.app.state.settings
+    with transaction(request) as session:
+        wait = hit(
+            session,
+            _client(request),
+            limit=settings.public_rate_limit,
+            window_seconds=settings.public_rate_window,
+        )
+    if wait is not None:
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"too many lookups; try again in {wait} s",
+            {"retry_after": wait},
+            headers={"Retry-After": str(wait)},
+        )
+
+
+@router.get(
+    "/v1/public/directory",
+    response_model=DirectoryEntry,
+    responses={404: {"model": ErrorBody}, 429: {"model": ErrorBody}},
+    summary="Look up one student (public, no sign-in)",
+)
+async def public(request: Request, q: str = Exact) -> dict[str, Any]:
+    """The public directory: one exact match, open items only, no listing."""
+
+    def answer() -> dict[str, Any]:
+        _limit(request)
+        return _entry(request, q, None)
+
+    return await run_in_threadpool(answer)

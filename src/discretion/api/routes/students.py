@@ -1,0 +1,277 @@
+"""A student's record as the caller may read it, and the student's own choices.
+
+The record is masked by the policy for the reader. Suppressions, consents,
+authorisations and web-posting permissions are the student's to see and
+change, and the Registrar's to keep; nobody else's.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query, Request
+
+from discretion.api.auth import Caller, context_of, transaction
+from discretion.api.errors import ApiError
+from discretion.api.models import (
+    AuthorizationIn,
+    ConsentIn,
+    Disclosure,
+    ReleasedRecord,
+    RescissionIn,
+    RowId,
+    SuppressionIn,
+    WebPermissionIn,
+)
+from discretion.services import disclosure_log
+from discretion.services.changes import (
+    grant_authorization,
+    grant_consent,
+    grant_web_permission,
+    list_authorizations,
+    list_consents,
+    list_suppressions,
+    list_web_permissions,
+    rescind,
+    revoke_authorization,
+    revoke_consent,
+    revoke_web_permission,
+    row_json,
+    student_of,
+    suppress,
+)
+from discretion.services.principals import Principal
+from discretion.services.release import release_record
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["students"])
+KEEPER = "registrar"  # the office that keeps students' choices on file
+Rows = list[dict[str, Any]]
+Channel = Literal[
+    "in_person", "phone", "letter", "paper", "email", "email_encrypted", "web_public",
+    "web_restricted",
+]  # fmt: skip
+
+
+def _actor(principal: Principal) -> str:
+    return principal.require_person()
+
+
+def _when(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ApiError(
+            422, "validation_error", f"`{text}` is not a date; write e.g. 2027-06-30"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@router.get(
+    "/v1/students/{student_id}/record",
+    response_model=ReleasedRecord,
+    summary="A student's record, masked for the caller",
+)
+def record(
+    request: Request,
+    principal: Caller,
+    student_id: str,
+    purpose: str | None = Query(default=None, max_length=500),
+    channel: Channel = "in_person",
+) -> dict[str, Any]:
+    """Release the record as the signed-in person may see it; the log records what the law asks."""
+    reader = principal.require_person()
+    with transaction(request) as session:
+        released = release_record(
+            session,
+            context_of(request).profile,
+            reader_id=reader,
+            student_id=student_id,
+            purpose=purpose,
+            channel=channel,
+        )
+        return released.to_json()
+
+
+@router.get("/v1/students/{student_id}/suppressions", summary="A student's suppressions")
+def suppressions(request: Request, principal: Caller, student_id: str) -> Rows:
+    """List suppressions and withholding, in force or rescinded."""
+    principal.require_self_or(student_id, KEEPER)
+    with transaction(request) as session:
+        return [row_json(r) for r in list_suppressions(session, student_id)]
+
+
+@router.post(
+    "/v1/students/{student_id}/suppressions", status_code=201, summary="Suppress or withhold"
+)
+def add_suppression(
+    request: Request, principal: Caller, student_id: str, body: SuppressionIn
+) -> dict[str, Any]:
+    """Suppress one directory item, or (no item) withhold everything."""
+    principal.require_self_or(student_id, KEEPER)
+    with transaction(request) as session:
+        row = suppress(
+            session,
+            context_of(request).profile,
+            actor=_actor(principal),
+            student_id=student_id,
+            item=body.item,
+            method=body.method,
+        )
+        return row_json(row)
+
+
+@router.post("/v1/suppressions/{suppression_id}/rescind", summary="Record a written rescission")
+def rescind_suppression(
+    request: Request, principal: Caller, suppression_id: RowId, body: RescissionIn
+) -> dict[str, Any]:
+    """End a suppression on the student's written rescission (the Registrar records it)."""
+    principal.require(KEEPER)
+    with transaction(request) as session:
+        student_of(session, "suppression", suppression_id)
+        row = rescind(
+            session, actor=_actor(principal), suppression_id=suppression_id, method=body.method
+        )
+        return row_json(row)
+
+
+@router.get("/v1/students/{student_id}/consents", summary="A student's consents")
+def consents(request: Request, principal: Caller, student_id: str) -> Rows:
+    """List consents, in force or not."""
+    principal.require_self_or(student_id, KEEPER)
+    with transaction(request) as session:
+        return [row_json(r) for r in list_consents(session, student_id)]
+
+
+@router.post("/v1/students/{student_id}/consents", status_code=201, summary="Record a consent")
+def add_consent(
+    request: Request, principal: Caller, student_id: str, body: ConsentIn
+) -> dict[str, Any]:
+    """Record a consent with its evidence (an email's Message-ID, a signed form's SHA-256)."""
+    principal.require_self_or(student_id, KEEPER)
+    with transaction(request) as session:
+        row = grant_consent(
+            session,
+            context_of(request).profile,
+            actor=_actor(principal),
+            student_id=student_id,
+            recipient_id=body.recipient_id,
+            recipient_name=body.recipient_name,
+            purpose=body.purpose,
+            items=body.items,
+            form=body.form,
+            expires_at=_when(body.expires_at),
+            message_id=body.message_id,
+            document_sha256=body.document_sha256,
+        )
+        return row_json(row)
+
+
+def _revoke(request: Request, principal: Caller, kind: str, row_id: int) -> dict[str, Any]:
+    with transaction(request) as session:
+        principal.require_self_or(student_of(session, kind, row_id), KEEPER)
+        actor = _actor(principal)
+        row: Any
+        if kind == "consent":
+            row = revoke_consent(session, actor=actor, consent_id=row_id)
+        elif kind == "authorization":
+            row = revoke_authorization(session, actor=actor, authorization_id=row_id)
+        else:
+            row = revoke_web_permission(session, actor=actor, permission_id=row_id)
+        return row_json(row)
+
+
+@router.post("/v1/consents/{consent_id}/revoke", summary="Revoke a consent (final)")
+def revoke_a_consent(request: Request, principal: Caller, consent_id: RowId) -> dict[str, Any]:
+    """Revoke a consent; it cannot come back."""
+    return _revoke(request, principal, "consent", consent_id)
+
+
+@router.get("/v1/students/{student_id}/authorizations", summary="Signed authorisations")
+def authorizations(request: Request, principal: Caller, student_id: str) -> Rows:
+    """List signed authorisations for background checks."""
+    principal.require_self_or(student_id, KEEPER)
+    with transaction(request) as session:
+        return [row_json(r) for r in list_authorizations(session, student_id)]
+
+
+@router.post(
+    "/v1/students/{student_id}/authorizations",
+    status_code=201,
+    summary="Record a signed authorisation",
+)
+def add_authorization(
+    request: Request, principal: Caller, student_id: str, body: AuthorizationIn
+) -> dict[str, Any]:
+    """Record a form the student signed for one investigation."""
+    principal.require_self_or(student_id, KEEPER)
+    with transaction(request) as session:
+        row = grant_authorization(
+            session,
+            actor=_actor(principal),
+            student_id=student_id,
+            agency=body.agency,
+            investigation=body.investigation,
+            document_sha256=body.document_sha256,
+        )
+        return row_json(row)
+
+
+@router.post("/v1/authorizations/{authorization_id}/revoke", summary="Revoke an authorisation")
+def revoke_an_authorization(
+    request: Request, principal: Caller, authorization_id: RowId
+) -> dict[str, Any]:
+    """Revoke a signed authorisation; it cannot come back."""
+    return _revoke(request, principal, "authorization", authorization_id)
+
+
+@router.get("/v1/students/{student_id}/web-permissions", summary="Web-posting permissions")
+def web_permissions(request: Request, principal: Caller, student_id: str) -> Rows:
+    """List permissions to post on named web sites."""
+    principal.require_self_or(student_id, KEEPER)
+    with transaction(request) as session:
+        return [row_json(r) for r in list_web_permissions(session, student_id)]
+
+
+@router.post(
+    "/v1/students/{student_id}/web-permissions", status_code=201, summary="Permit a posting"
+)
+def add_web_permission(
+    request: Request, principal: Caller, student_id: str, body: WebPermissionIn
+) -> dict[str, Any]:
+    """Record a permission to post named items on a web site."""
+    principal.require_self_or(student_id, KEEPER)
+    with transaction(request) as session:
+        row = grant_web_permission(
+            session,
+            context_of(request).profile,
+            actor=_actor(principal),
+            student_id=student_id,
+            site=body.site,
+            items=body.items,
+        )
+        return row_json(row)
+
+
+@router.post("/v1/web-permissions/{permission_id}/revoke", summary="Revoke a web permission")
+def revoke_a_web_permission(
+    request: Request, principal: Caller, permission_id: RowId
+) -> dict[str, Any]:
+    """Revoke a posting permission; it cannot come back."""
+    return _revoke(request, principal, "web permission", permission_id)
+
+
+@router.get(
+    "/v1/students/{student_id}/disclosures",
+    response_model=list[Disclosure],
+    summary="The disclosures recorded about a student",
+)
+def disclosures(request: Request, principal: Caller, student_id: str) -> Rows:
+    """The student's own view of the disclosure log (34 CFR 99.32(c)), or the Registrar's."""
+    principal.require_self_or(student_id, KEEPER)
+    with transaction(request) as session:
+        return [e.to_json() for e in disclosure_log.entries_for(session, student_id)]

@@ -1,0 +1,188 @@
+"""Commands for running the service: serve, API tokens, people's sign-in and roles, webhooks."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import typer
+import uvicorn
+
+from discretion.cli.common import (
+    DatabaseOption,
+    JsonOption,
+    ProfileOption,
+    echo_json,
+    fail,
+    store,
+)
+from discretion.services import webhooks
+from discretion.services.principals import ROLES, grant_role, link_subject
+from discretion.services.tokens import create_token, list_tokens, revoke_token
+
+__all__ = ["register"]
+
+token_app = typer.Typer(help="API tokens for services and scripts.", no_args_is_help=True)
+people_app = typer.Typer(help="People's sign-in and granted roles.", no_args_is_help=True)
+webhook_app = typer.Typer(help="Webhooks that receive privacy changes.", no_args_is_help=True)
+ByOption = Annotated[str, typer.Option("--by", help="Who records the change (a person id).")]
+
+
+def serve_command(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    database: DatabaseOption = None,
+    profile: ProfileOption = "mit",
+) -> None:
+    """Serve the HTTP API (and its docs at /docs) with uvicorn."""
+    with store(database, profile):
+        pass  # refuse an unmigrated or unreachable database before forking workers
+    if database:
+        os.environ["DISCRETION_DATABASE_URL"] = database
+    os.environ["DISCRETION_PROFILE"] = profile
+    if workers > 1 and not os.environ.get("DISCRETION_SECRET_KEY"):
+        fail("several workers must share a session key: set DISCRETION_SECRET_KEY")
+    uvicorn.run(
+        "discretion.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,  # request lines carry student ids in paths; keep them out of logs
+        proxy_headers=False,
+    )
+
+
+def _expiry(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=UTC)
+    except ValueError:
+        fail(f"`{text}` is not a date; write YYYY-MM-DD")
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str, typer.Option(help="Who uses it, e.g. 'LMS roster sync'.")],
+    roles: Annotated[str, typer.Option(help=f"Comma-separated, of: {', '.join(ROLES)}.")],
+    person: Annotated[str | None, typer.Option(help="Act as this person.")] = None,
+    expires: Annotated[str | None, typer.Option(help="Expiry date (YYYY-MM-DD).")] = None,
+    by: ByOption = "system",
+    as_json: JsonOption = False,
+    database: DatabaseOption = None,
+    profile: ProfileOption = "mit",
+) -> None:
+    """Make a token; its secret is printed once and never kept."""
+    with store(database, profile) as context, context.transaction() as session:
+        token, secret = create_token(
+            session,
+            actor=by,
+            name=name,
+            roles=[r.strip() for r in roles.split(",") if r.strip()],
+            person_id=person,
+            expires_at=_expiry(expires),
+        )
+        token_id, token_roles = token.id, token.roles
+    if as_json:
+        echo_json({"id": token_id, "token": secret, "roles": token_roles})
+    else:
+        typer.echo(
+            f"token {token_id} ({', '.join(token_roles)}); keep it secret, it is shown once:"
+        )
+        typer.echo(secret)
+
+
+@token_app.command("list")
+def token_list(
+    as_json: JsonOption = False, database: DatabaseOption = None, profile: ProfileOption = "mit"
+) -> None:
+    """List tokens (their secrets are not kept)."""
+    with store(database, profile) as context, context.transaction() as session:
+        rows: list[dict[str, Any]] = [
+            {
+                "id": t.id,
+                "name": t.name,
+                "roles": t.roles,
+                "person_id": t.person_id,
+                "expires_at": t.expires_at.isoformat() if t.expires_at else None,
+                "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
+            }
+            for t in list_tokens(session)
+        ]
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        state = "revoked" if row["revoked_at"] else f"expires {row['expires_at'] or 'never'}"
+        acting = f" as {row['person_id']}" if row["person_id"] else ""
+        typer.echo(f"{row['id']}: {row['name']} ({', '.join(row['roles'])}{acting}), {state}")
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token: Annotated[int, typer.Argument(help="The token's id.")],
+    by: ByOption = "system",
+    database: DatabaseOption = None,
+    profile: ProfileOption = "mit",
+) -> None:
+    """Revoke a token at once."""
+    with store(database, profile) as context, context.transaction() as session:
+        revoke_token(session, actor=by, token_id=token)
+    typer.echo(f"token {token} revoked")
+
+
+@people_app.command("link")
+def people_link(
+    person: Annotated[str, typer.Argument(help="The person's id.")],
+    subject: Annotated[str, typer.Option(help="The provider's `sub` for them.")],
+    database: DatabaseOption = None,
+    profile: ProfileOption = "mit",
+) -> None:
+    """Link an OpenID Connect subject to a person, so they can sign in."""
+    with store(database, profile) as context, context.transaction() as session:
+        link_subject(session, person_id=person, subject=subject)
+    typer.echo(f"{person} signs in as subject {subject}")
+
+
+@people_app.command("grant-role")
+def people_grant_role(
+    person: Annotated[str, typer.Argument(help="The person's id.")],
+    role: Annotated[str, typer.Argument(help="The role (administrator).")],
+    database: DatabaseOption = None,
+    profile: ProfileOption = "mit",
+) -> None:
+    """Grant a role the store does not imply."""
+    with store(database, profile) as context, context.transaction() as session:
+        grant_role(session, person_id=person, role=role)
+    typer.echo(f"{person} is now {role}")
+
+
+@webhook_app.command("deliver")
+def webhook_deliver(
+    loop: Annotated[bool, typer.Option(help="Keep delivering until stopped.")] = False,
+    every: Annotated[float, typer.Option(help="Seconds between rounds with --loop.")] = 5.0,
+    database: DatabaseOption = None,
+    profile: ProfileOption = "mit",
+) -> None:
+    """Send due deliveries (signed, retried with backoff); several workers may run at once."""
+    with store(database, profile) as context:
+        while True:
+            sent = webhooks.deliver_due(context)
+            if not loop:
+                typer.echo(f"{sent} deliveries attempted")
+                return
+            if sent == 0:
+                time.sleep(every)
+
+
+def register(app: typer.Typer) -> None:
+    """Add these commands to the CLI."""
+    app.command("serve")(serve_command)
+    app.add_typer(token_app, name="token")
+    app.add_typer(people_app, name="people")
+    app.add_typer(webhook_app, name="webhooks")

@@ -1,0 +1,190 @@
+"""Who is calling: a person signed in, or a service with a token, and the roles they hold.
+
+Roles come from the store, never from what a caller says: a student is a
+student record, an official an official's, an office member belongs to an
+office (the Registrar's members are also ``registrar``), and ``administrator``
+is granted explicitly. Need to know stays the policy's business: a role
+opens a door; the policy decides what is read behind it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from discretion.services.errors import ForbiddenError, InvalidRequestError
+from discretion.services.people import person
+from discretion.store.models import OfficeMember, Person, PersonRole
+
+__all__ = [
+    "GRANTABLE_ROLES",
+    "ROLES",
+    "Principal",
+    "find_by_subject",
+    "demo_people",
+    "grant_role",
+    "link_subject",
+    "principal_for_person",
+]
+
+ROLES = ("student", "official", "office_member", "registrar", "administrator", "service")
+GRANTABLE_ROLES = ("administrator",)
+REGISTRAR_OFFICE = "registrar"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller of a request."""
+
+    person_id: str | None
+    roles: frozenset[str]
+    via: str  # session | token | demo
+    offices: frozenset[str] = field(default_factory=frozenset)
+    token_id: int | None = None
+
+    def has(self, *roles: str) -> bool:
+        """Return whether the caller holds any of ``roles``."""
+        return not self.roles.isdisjoint(roles)
+
+    def is_person(self, person_id: str) -> bool:
+        """Return whether the caller is this person."""
+        return self.person_id is not None and self.person_id == person_id
+
+    def require(self, *roles: str) -> None:
+        """Raise unless the caller holds one of ``roles``.
+
+        Raises:
+            ForbiddenError: naming the roles that would do.
+        """
+        if not self.has(*roles):
+            raise ForbiddenError(f"this needs one of the roles {', '.join(roles)}")
+
+    def require_person(self) -> str:
+        """Return the caller's person id; raise for a service acting as no one.
+
+        Raises:
+            ForbiddenError: the caller is not a person.
+        """
+        if self.person_id is None:
+            raise ForbiddenError("this reads as a person: use a token that acts for one")
+        return self.person_id
+
+    def require_self_or(self, student_id: str, *roles: str) -> None:
+        """Raise unless the caller is the student or holds one of ``roles``.
+
+        Raises:
+            ForbiddenError: neither.
+        """
+        if not self.is_person(student_id) and not self.has(*roles):
+            raise ForbiddenError(f"only the student or a holder of {', '.join(roles)} may do this")
+
+
+def _roles_of(session: Session, someone: Person) -> tuple[set[str], set[str]]:
+    roles: set[str] = set()
+    if someone.kind == "student":
+        roles.add("student")
+    elif someone.kind == "official":
+        roles.add("official")
+    offices = set(
+        session.scalars(select(OfficeMember.office).where(OfficeMember.person_id == someone.id))
+    )
+    if offices:
+        roles.add("office_member")
+    if REGISTRAR_OFFICE in offices:
+        roles.add("registrar")
+    roles |= set(session.scalars(select(PersonRole.role).where(PersonRole.person_id == someone.id)))
+    return roles, offices
+
+
+def principal_for_person(
+    session: Session, person_id: str, via: str, token_roles: frozenset[str] | None = None
+) -> Principal:
+    """Return the principal of a person; a token's roles narrow theirs, never widen them.
+
+    Raises:
+        NotFoundError: no such person.
+    """
+    someone = person(session, person_id)
+    roles, offices = _roles_of(session, someone)
+    if token_roles is not None:
+        roles &= token_roles
+    return Principal(someone.id, frozenset(roles), via, frozenset(offices))
+
+
+def find_by_subject(session: Session, subject: str) -> Person | None:
+    """Return the person an OpenID Connect subject is mapped to, if any."""
+    return session.scalars(select(Person).where(Person.oidc_subject == subject)).first()
+
+
+def grant_role(session: Session, *, person_id: str, role: str) -> None:
+    """Grant a role the store does not imply (e.g. administrator).
+
+    Raises:
+        InvalidRequestError: the role cannot be granted.
+        NotFoundError: no such person.
+    """
+    if role not in GRANTABLE_ROLES:
+        raise InvalidRequestError(
+            f"the role `{role}` comes from the store; grant one of {', '.join(GRANTABLE_ROLES)}"
+        )
+    person(session, person_id)
+    if session.get(PersonRole, (person_id, role)) is None:
+        session.add(PersonRole(person_id=person_id, role=role))
+
+
+def link_subject(session: Session, *, person_id: str, subject: str) -> None:
+    """Map an OpenID Connect subject to a person (one person per subject).
+
+    Raises:
+        NotFoundError: no such person.
+        InvalidRequestError: empty subject, or it is already another person's.
+    """
+    someone = person(session, person_id)
+    if not subject.strip():
+        raise InvalidRequestError("give the provider's subject (the `sub` claim)")
+    holder = find_by_subject(session, subject)
+    if holder is not None and holder.id != someone.id:
+        raise InvalidRequestError(f"that subject is already linked to `{holder.id}`")
+    someone.oidc_subject = subject
+
+
+def demo_people(session: Session, per_role: int = 3) -> list[dict[str, object]]:
+    """Return a few people of each role, to pick from on the demo sign-in."""
+    chosen: list[dict[str, object]] = []
+    seen: set[str] = set()
+    for kind in ("student", "official", "external"):
+        query = select(Person).where(Person.kind == kind).order_by(Person.id).limit(per_role * 4)
+        picked = 0
+        for someone in session.scalars(query):
+            principal = principal_for_person(session, someone.id, "demo")
+            key = f"{kind}:{','.join(sorted(principal.roles))}"
+            if key in seen and picked >= per_role:
+                continue
+            seen.add(key)
+            picked += 1
+            chosen.append(
+                {
+                    "person_id": someone.id,
+                    "name": f"{someone.given_name} {someone.family_name}",
+                    "roles": sorted(principal.roles),
+                    "offices": sorted(principal.offices),
+                }
+            )
+    for office in sorted(set(session.scalars(select(OfficeMember.office)))):
+        member = session.scalars(
+            select(OfficeMember.person_id).where(OfficeMember.office == office).limit(1)
+        ).first()
+        if member is not None and all(c["person_id"] != member for c in chosen):
+            principal = principal_for_person(session, member, "demo")
+            someone = person(session, member)
+            chosen.append(
+                {
+                    "person_id": member,
+                    "name": f"{someone.given_name} {someone.family_name}",
+                    "roles": sorted(principal.roles),
+                    "offices": sorted(principal.offices),
+                }
+            )
+    return chosen

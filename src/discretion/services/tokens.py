@@ -1,0 +1,117 @@
+"""API tokens for services and scripts: shown once, kept as a SHA-256, scoped, expiring.
+
+A token either acts for a person (its roles narrow that person's) or for a
+service (role ``service`` only). A revoked or expired token opens nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from discretion.services.context import now
+from discretion.services.errors import ConflictError, InvalidRequestError, NotFoundError
+from discretion.services.people import person
+from discretion.services.principals import ROLES, Principal, principal_for_person
+from discretion.store.models import ApiToken
+
+__all__ = ["PREFIX", "authenticate", "create_token", "list_tokens", "revoke_token"]
+
+PREFIX = "dsc_"
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(
+    session: Session,
+    *,
+    actor: str,
+    name: str,
+    roles: Sequence[str],
+    person_id: str | None = None,
+    expires_at: datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """Make a token; return its row and the secret, which is never shown again.
+
+    Raises:
+        InvalidRequestError: no name, an unknown role, a service role for a person, or
+            an expiry in the past.
+        NotFoundError: ``person_id`` names no one.
+    """
+    if not name.strip():
+        raise InvalidRequestError("give the token a name that says who uses it")
+    unknown = sorted(set(roles) - set(ROLES))
+    if unknown or not roles:
+        raise InvalidRequestError(
+            f"unknown role `{unknown[0] if unknown else ''}`; use some of {', '.join(ROLES)}"
+        )
+    if person_id is None and set(roles) != {"service"}:
+        raise InvalidRequestError("a token for no person has the role service only; add --person")
+    if person_id is not None:
+        if "service" in roles:
+            raise InvalidRequestError("a token acting for a person cannot also be a service")
+        person(session, person_id)
+    at = now()
+    if expires_at is not None and expires_at <= at:
+        raise InvalidRequestError("the expiry is in the past; give a later date")
+    secret = PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        name=name.strip(),
+        token_sha256=_digest(secret),
+        roles=sorted(set(roles)),
+        person_id=person_id,
+        created_at=at,
+        created_by=actor,
+        expires_at=expires_at,
+    )
+    session.add(token)
+    session.flush()
+    return token, secret
+
+
+def authenticate(session: Session, secret: str, at: datetime | None = None) -> Principal | None:
+    """Return the principal a token stands for, or None if it opens nothing."""
+    if not secret.startswith(PREFIX):
+        return None
+    token = session.scalars(
+        select(ApiToken).where(ApiToken.token_sha256 == _digest(secret))
+    ).first()
+    at = at or now()
+    if token is None or token.revoked_at is not None:
+        return None
+    if token.expires_at is not None and token.expires_at <= at:
+        return None
+    if token.person_id is None:
+        return Principal(None, frozenset(token.roles), "token", token_id=token.id)
+    principal = principal_for_person(session, token.person_id, "token", frozenset(token.roles))
+    return Principal(
+        principal.person_id, principal.roles, "token", principal.offices, token_id=token.id
+    )
+
+
+def revoke_token(session: Session, *, actor: str, token_id: int) -> ApiToken:
+    """Revoke a token (final).
+
+    Raises:
+        NotFoundError: no such token.
+        ConflictError: it was already revoked.
+    """
+    token = session.get(ApiToken, token_id, with_for_update=True)
+    if token is None:
+        raise NotFoundError(f"unknown token `{token_id}`")
+    if token.revoked_at is not None:
+        raise ConflictError(f"token {token_id} was already revoked")
+    token.revoked_at, token.revoked_by = now(), actor
+    return token
+
+
+def list_tokens(session: Session) -> list[ApiToken]:
+    """Return every token, oldest first (secrets are not kept, so none is shown)."""
+    return list(session.scalars(select(ApiToken).order_by(ApiToken.id)))

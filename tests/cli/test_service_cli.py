@@ -1,0 +1,72 @@
+"""The commands that run the service: tokens, sign-in links, roles, webhooks, serve's refusal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from discretion.cli.main import app
+from discretion.services import Context
+from discretion.services.principals import find_by_subject, principal_for_person
+from discretion.services.tokens import authenticate
+
+runner = CliRunner()
+
+
+def _run(context: Context, *args: str) -> Any:
+    return runner.invoke(app, [*args, "--database", context.store.url])
+
+
+def test_a_token_is_shown_once_listed_without_its_secret_and_revoked(sample: Context) -> None:
+    made = _run(sample, "token", "create", "--name", "LMS sync", "--roles", "service", "--json")
+    assert made.exit_code == 0, made.output
+    token = json.loads(made.stdout)
+    assert token["token"].startswith("dsc_")
+    with sample.transaction() as session:
+        principal = authenticate(session, token["token"])
+        assert principal is not None and principal.roles == frozenset({"service"})
+    listed = _run(sample, "token", "list")
+    assert listed.stdout == f"{token['id']}: LMS sync (service), expires never\n"
+    assert token["token"] not in _run(sample, "token", "list", "--json").stdout
+    assert _run(sample, "token", "revoke", str(token["id"])).exit_code == 0
+    with sample.transaction() as session:
+        assert authenticate(session, token["token"]) is None
+    again = _run(sample, "token", "revoke", str(token["id"]))
+    assert again.exit_code == 2 and "already revoked" in again.stderr
+
+
+def test_a_token_is_refused_roles_it_cannot_have(sample: Context) -> None:
+    widened = _run(sample, "token", "create", "--name", "x", "--roles", "registrar")
+    assert widened.exit_code == 2 and "role service only" in widened.stderr
+    unknown = _run(sample, "token", "create", "--name", "x", "--roles", "root", "--person", "u-reg")
+    assert unknown.exit_code == 2 and "unknown role `root`" in unknown.stderr
+    past = _run(sample, "token", "create", "--name", "x", "--roles", "service",
+                "--expires", "2001-01-01")  # fmt: skip
+    assert past.exit_code == 2 and "in the past" in past.stderr
+
+
+def test_people_are_linked_to_a_subject_and_granted_roles(sample: Context) -> None:
+    assert _run(sample, "people", "link", "u-reg", "--subject", "reg@idp").exit_code == 0
+    taken = _run(sample, "people", "link", "u-emmy", "--subject", "reg@idp")
+    assert taken.exit_code == 2 and "already linked to `u-reg`" in taken.stderr
+    assert _run(sample, "people", "grant-role", "u-emmy", "administrator").exit_code == 0
+    implied = _run(sample, "people", "grant-role", "u-emmy", "registrar")
+    assert implied.exit_code == 2 and "comes from the store" in implied.stderr
+    with sample.transaction() as session:
+        linked = find_by_subject(session, "reg@idp")
+        assert linked is not None and linked.id == "u-reg"
+        assert "administrator" in principal_for_person(session, "u-emmy", "test").roles
+
+
+def test_webhook_delivery_with_nothing_due(sample: Context) -> None:
+    done = _run(sample, "webhooks", "deliver")
+    assert done.exit_code == 0 and done.stdout == "0 deliveries attempted\n"
+
+
+def test_serve_refuses_an_unmigrated_database(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'none.sqlite3'}"
+    refused = runner.invoke(app, ["serve", "--database", url])
+    assert refused.exit_code == 1 and "run `discretion db upgrade`" in refused.stderr
