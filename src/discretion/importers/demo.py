@@ -25,6 +25,7 @@ from discretion.importers.extras import EXTRAS
 from discretion.importers.oneroster import FILES, IGNORED
 from discretion.services.changes import grant_authorization
 from discretion.services.context import Context
+from discretion.services.principals import grant_role
 
 __all__ = ["DEMO_PEOPLE", "build_demo", "write_demo_bundle"]
 
@@ -35,6 +36,7 @@ OFFICES = ("registrar", "financial_aid", "dean_undergraduate", "dean_graduate", 
 GRADES = ("A", "A", "B", "B", "B", "C", "D", "F", "P")
 # well-known people of the demo campus, for the README and the demo sign-in
 DEMO_PEOPLE = {
+    "administrator": "staff-admin-1",
     "registrar": "staff-registrar-1",
     "employer": "contact-employer-1",
     "agency": "contact-agency-1",
@@ -122,6 +124,8 @@ def write_demo_bundle(folder: Path, students: int, seed: int) -> None:
             sid = f"staff-{office.replace('_', '-')}-{i + 1}"
             person(sid, "administrator", fake.first_name(), fake.last_name())
             extras["discretion-offices.csv"].append({"userSourcedId": sid, "office": office})
+    # the IT administrator who registers webhooks and reads the queues of every office
+    person(DEMO_PEOPLE["administrator"], "administrator", "Robin", "Systems")
     contacts = [
         (DEMO_PEOPLE["employer"], "employer", "Acme Robotics"),
         ("contact-employer-2", "employer", "Northwind Analytics"),
@@ -240,6 +244,7 @@ def build_demo(context: Context, students: int, seed: int) -> ImportSummary:
         write_demo_bundle(folder, students, seed)
         with context.transaction() as session:
             summary = import_bundle(session, context.profile, folder)
+            grant_role(session, person_id=DEMO_PEOPLE["administrator"], role="administrator")
             grant_authorization(
                 session,
                 actor="import",

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from discretion.services.errors import ForbiddenError, InvalidRequestError
 from discretion.services.people import person
-from discretion.store.models import OfficeMember, Person, PersonRole
+from discretion.store.models import Enrollment, OfficeMember, Person, PersonRole
 
 __all__ = [
     "GRANTABLE_ROLES",
@@ -150,41 +150,45 @@ def link_subject(session: Session, *, person_id: str, subject: str) -> None:
     someone.oidc_subject = subject
 
 
-def demo_people(session: Session, per_role: int = 3) -> list[dict[str, object]]:
-    """Return a few people of each role, to pick from on the demo sign-in."""
-    chosen: list[dict[str, object]] = []
-    seen: set[str] = set()
-    for kind in ("student", "official", "external"):
-        query = select(Person).where(Person.kind == kind).order_by(Person.id).limit(per_role * 4)
-        picked = 0
-        for someone in session.scalars(query):
-            principal = principal_for_person(session, someone.id, "demo")
-            key = f"{kind}:{','.join(sorted(principal.roles))}"
-            if key in seen and picked >= per_role:
-                continue
-            seen.add(key)
-            picked += 1
-            chosen.append(
-                {
-                    "person_id": someone.id,
-                    "name": f"{someone.given_name} {someone.family_name}",
-                    "roles": sorted(principal.roles),
-                    "offices": sorted(principal.offices),
-                }
-            )
-    for office in sorted(set(session.scalars(select(OfficeMember.office)))):
-        member = session.scalars(
-            select(OfficeMember.person_id).where(OfficeMember.office == office).limit(1)
+def demo_people(session: Session, per_kind: int = 3) -> list[dict[str, object]]:
+    """Return people to pick from on the demo sign-in: a few students, staff of every sort."""
+    picks: list[str] = list(
+        session.scalars(
+            select(Person.id).where(Person.kind == "student").order_by(Person.id).limit(per_kind)
+        )
+    )
+    for role in ("instructor", "teaching_assistant"):
+        staff = session.scalars(
+            select(Enrollment.person_id)
+            .where(Enrollment.role == role)
+            .order_by(Enrollment.person_id)
+            .limit(1)
         ).first()
-        if member is not None and all(c["person_id"] != member for c in chosen):
-            principal = principal_for_person(session, member, "demo")
-            someone = person(session, member)
-            chosen.append(
-                {
-                    "person_id": member,
-                    "name": f"{someone.given_name} {someone.family_name}",
-                    "roles": sorted(principal.roles),
-                    "offices": sorted(principal.offices),
-                }
-            )
+        if staff is not None:
+            picks.append(staff)
+    picks += list(
+        session.scalars(
+            select(func.min(OfficeMember.person_id))
+            .group_by(OfficeMember.office)
+            .order_by(OfficeMember.office)
+        )
+    )
+    picks += list(session.scalars(select(PersonRole.person_id).order_by(PersonRole.person_id)))
+    picks += list(
+        session.scalars(
+            select(Person.id).where(Person.kind == "external").order_by(Person.id).limit(per_kind)
+        )
+    )
+    chosen: list[dict[str, object]] = []
+    for person_id in dict.fromkeys(picks):
+        someone = person(session, person_id)
+        principal = principal_for_person(session, person_id, "demo")
+        chosen.append(
+            {
+                "person_id": person_id,
+                "name": f"{someone.given_name} {someone.family_name}",
+                "roles": sorted(principal.roles),
+                "offices": sorted(principal.offices),
+            }
+        )
     return chosen
