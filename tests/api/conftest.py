@@ -33,8 +33,8 @@ class Api:
 
 
 def settings(**changes: object) -> Settings:
-    """Settings for tests: a fixed key, cookies over plain http, no OIDC."""
-    base = Settings(secret_key="test-secret-key", cookie_secure=False)
+    """Settings for tests: a fixed key, cookies over plain http, no OIDC, nothing remembered."""
+    base = Settings(secret_key="test-secret-key", cookie_secure=False, principal_cache_seconds=0)
     return Settings(**{**base.__dict__, **changes})
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -211,3 +212,16 @@ def test_values_the_database_cannot_hold_are_the_caller_s_error(api: Api) -> Non
     ):
         assert 400 <= response.status_code < 500
         _error(response)
+
+
+def test_a_revoked_token_stops_working_once_the_process_forgets_it(campus_db: object) -> None:
+    api = make_api(campus_db, principal_cache_seconds=0.3)  # type: ignore[arg-type]
+    with api.context.transaction() as session:
+        token, secret = create_token(session, actor="system", name="cron", roles=["service"])
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert api.client.get("/v1/me", headers=headers).status_code == 200
+    with api.context.transaction() as session:
+        revoke_token(session, actor="system", token_id=token.id)
+    # within the remembered window the answer may still be the old one; after it, never
+    time.sleep(0.35)
+    assert api.client.get("/v1/me", headers=headers).status_code == 401

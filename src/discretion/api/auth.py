@@ -10,14 +10,17 @@ that changes something with a cookie must repeat that token in
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from discretion.api.errors import ApiError
 from discretion.services import Context, NotFoundError
@@ -47,18 +50,69 @@ def _unauthenticated(message: str) -> ApiError:
     return ApiError(401, "unauthenticated", message, headers={"WWW-Authenticate": "Bearer"})
 
 
-def _from_token(request: Request, header: str) -> Principal:
+class _Recent:
+    """Principals looked up in the last few seconds, so a busy client costs no query each time.
+
+    A revoked token, or a person's changed roles, take effect within ``seconds``.
+    Keys are digests, never the secrets themselves.
+    """
+
+    LIMIT = 10_000
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.found: dict[str, tuple[float, Principal | None]] = {}
+
+    def get(self, key: str) -> tuple[bool, Principal | None]:
+        """Return whether the key is remembered, and its principal."""
+        hit = self.found.get(key)
+        if hit is not None and time.monotonic() - hit[0] < self.seconds:
+            return True, hit[1]
+        return False, None
+
+    def put(self, key: str, principal: Principal | None) -> None:
+        """Remember a principal (None: nobody) for a while."""
+        if len(self.found) >= self.LIMIT:
+            self.found.clear()
+        self.found[key] = (time.monotonic(), principal)
+
+
+def _recent(request: Request) -> _Recent:
+    state = request.app.state
+    if not hasattr(state, "recent_principals"):
+        state.recent_principals = _Recent(state.settings.principal_cache_seconds)
+    recent: _Recent = state.recent_principals
+    return recent
+
+
+async def _remembered(
+    request: Request, key: str, look_up: Callable[[], Principal | None]
+) -> Principal | None:
+    recent = _recent(request)
+    known, principal = recent.get(key)
+    if not known:
+        principal = await run_in_threadpool(look_up)
+        recent.put(key, principal)
+    return principal
+
+
+async def _from_token(request: Request, header: str) -> Principal:
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise _unauthenticated("send `Authorization: Bearer <token>` or sign in")
-    with transaction(request) as session:
-        principal = authenticate(session, secret.strip())
+
+    def look_up() -> Principal | None:
+        with transaction(request) as session:
+            return authenticate(session, secret.strip())
+
+    key = "token:" + hashlib.sha256(secret.strip().encode()).hexdigest()
+    principal = await _remembered(request, key, look_up)
     if principal is None:
         raise _unauthenticated("the token is unknown, revoked or expired")
     return principal
 
 
-def _from_session(request: Request) -> Principal | None:
+async def _from_session(request: Request) -> Principal | None:
     data: dict[str, Any] = request.session
     person_id = data.get("person")
     if not isinstance(person_id, str):
@@ -68,20 +122,27 @@ def _from_session(request: Request) -> Principal | None:
         expected = str(data.get("csrf", ""))
         if not expected or not hmac.compare_digest(sent, expected):
             raise ApiError(403, "csrf_failed", f"repeat the session's CSRF token in {CSRF_HEADER}")
-    try:
-        with transaction(request) as session:
-            return principal_for_person(session, person_id, str(data.get("via", "session")))
-    except NotFoundError:
+    via = str(data.get("via", "session"))
+
+    def look_up() -> Principal | None:
+        try:
+            with transaction(request) as session:
+                return principal_for_person(session, person_id, via)
+        except NotFoundError:
+            return None
+
+    principal = await _remembered(request, f"person:{via}:{person_id}", look_up)
+    if principal is None:
         data.clear()
-        return None
+    return principal
 
 
-def caller(request: Request) -> Principal:
+async def caller(request: Request) -> Principal:
     """Return the authenticated caller, or answer 401."""
     header = request.headers.get("Authorization")
     if header:
-        return _from_token(request, header)
-    principal = _from_session(request)
+        return await _from_token(request, header)
+    principal = await _from_session(request)
     if principal is None:
         raise _unauthenticated("sign in, or send `Authorization: Bearer <token>`")
     return principal

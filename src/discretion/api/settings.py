@@ -33,6 +33,7 @@ class Settings:
     public_rate_limit: int = 30
     public_rate_window: int = 60
     trust_forwarded: bool = False
+    principal_cache_seconds: float = 5.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -49,6 +50,8 @@ class Settings:
         DISCRETION_PUBLIC_RATE=N/SECONDS: the public directory's limit per client.
         DISCRETION_TRUST_FORWARDED=1: take the client's address from X-Forwarded-For
         (only behind a proxy that sets it).
+        DISCRETION_PRINCIPAL_CACHE_SECONDS: how long a process remembers who a token
+        or session is (default 5): a revoked token stops working within that time.
         """
         rate = os.environ.get("DISCRETION_PUBLIC_RATE", "30/60")
         try:
@@ -70,6 +73,9 @@ class Settings:
             public_rate_limit=limit,
             public_rate_window=window,
             trust_forwarded=_flag("DISCRETION_TRUST_FORWARDED", False),
+            principal_cache_seconds=float(
+                os.environ.get("DISCRETION_PRINCIPAL_CACHE_SECONDS") or 5.0
+            ),
         )
 
     @property

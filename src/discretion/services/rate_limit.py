@@ -10,7 +10,7 @@ import hashlib
 import hmac
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -32,6 +32,9 @@ def hit(
     moment = (at or now()).timestamp()
     window = int(moment // window_seconds)
     dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        # a counter need not survive a crash: do not wait for the disk at commit
+        session.execute(text("SET LOCAL synchronous_commit = off"))
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(RateWindow)
     upsert = (
         insert.values(client=client, window=window, hits=1)

@@ -64,6 +64,9 @@ class Store:
             raise StoreError(f"unsupported database `{self.dialect}`; use SQLite or PostgreSQL")
         if self.dialect == "sqlite" and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if self.dialect == "postgresql":
+            # a fixed pool: overflow connections would be opened and closed under load
+            engine_options = {"pool_size": 16, "max_overflow": 0, **engine_options}
         self.engine = create_engine(self.url, **engine_options)
         if self.dialect == "sqlite":
             _sqlite_setup(self.engine)

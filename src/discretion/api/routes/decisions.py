@@ -8,8 +8,10 @@ from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from discretion.api.auth import Caller, context_of, transaction
 from discretion.api.errors import ApiError
@@ -56,6 +58,8 @@ _OPENAPI = {
 async def _body(request: Request) -> Any:
     try:
         return json.loads(await request.body())
+    except ClientDisconnect:
+        raise ApiError(400, "bad_request", "the client went away before sending its body") from None
     except ValueError:
         raise ApiError(400, "bad_request", "the body is not JSON; send a question") from None
 
@@ -114,7 +118,8 @@ async def decisions(request: Request, principal: Caller) -> Any:
         rulings = [
             _numbered(i, len(batch), partial(_stated, context, q)) for i, q in enumerate(batch)
         ]
-    return rulings if isinstance(body, list) else rulings[0]
+    # already plain JSON data: answer it as is, without FastAPI's encoder walking it again
+    return JSONResponse(rulings if isinstance(body, list) else rulings[0])
 
 
 def _asked(session: Session, context: Context, question: Any) -> dict[str, Any]:

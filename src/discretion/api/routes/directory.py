@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from discretion.api.auth import Caller, context_of, transaction
@@ -29,6 +30,8 @@ Exact = Query(min_length=1, max_length=200, description="An exact id, username o
 def _entry(request: Request, q: str, reader: str | None) -> dict[str, Any]:
     with transaction(request) as session:
         entry = lookup(session, context_of(request).profile, q, reader)
+    with transaction(request) as session:
+        entry = lookup(session, context_of(request).profile, q)
     if entry is None:
         raise ApiError(404, "not_found", NOT_FOUND)
     return entry.to_json()
@@ -54,7 +57,12 @@ def _client(request: Request) -> str:
     return client_key(address, settings.secret_key.encode())
 
 
-def _limit(request: Request) -> None:
+def _public_entry(request: Request, q: str) -> dict[str, Any]:
+    """Count the lookup against the client's limit, then look up.
+
+    The count commits on its own at once: a client's counter row stays locked
+    only for that short transaction, not for the lookup.
+    """
     settings = request.app.state.settings
     with transaction(request) as session:
         wait = hit(
@@ -71,6 +79,11 @@ def _limit(request: Request) -> None:
             {"retry_after": wait},
             headers={"Retry-After": str(wait)},
         )
+    with transaction(request) as session:
+        entry = lookup(session, context_of(request).profile, q)
+    if entry is None:
+        raise ApiError(404, "not_found", NOT_FOUND)
+    return entry.to_json()
 
 
 @router.get(
@@ -79,11 +92,6 @@ def _limit(request: Request) -> None:
     responses={404: {"model": ErrorBody}, 429: {"model": ErrorBody}},
     summary="Look up one student (public, no sign-in)",
 )
-async def public(request: Request, q: str = Exact) -> dict[str, Any]:
+async def public(request: Request, q: str = Exact) -> Any:
     """The public directory: one exact match, open items only, no listing."""
-
-    def answer() -> dict[str, Any]:
-        _limit(request)
-        return _entry(request, q, None)
-
-    return await run_in_threadpool(answer)
+    return JSONResponse(await run_in_threadpool(_public_entry, request, q))
