@@ -249,3 +249,85 @@ class DemoSignIn(Strict):
     """The demo person to act as."""
 
     person_id: str = Field(min_length=1, max_length=64)
+
+
+class SuppressionOut(BaseModel):
+    """A suppression (item null: everything withheld), in force until rescinded in writing."""
+
+    id: int
+    student_id: str
+    item: str | None
+    requested_at: str
+    method: str
+    recorded_by: str
+    rescinded_at: str | None
+    rescinded_by: str | None
+
+
+class ConsentOut(BaseModel):
+    """A consent on file, with its evidence."""
+
+    id: int
+    student_id: str
+    recipient_id: str | None
+    recipient_name: str
+    purpose: str
+    items: list[str]
+    form: str
+    granted_at: str
+    expires_at: str | None
+    revoked_at: str | None
+    revoked_by: str | None
+    message_id: str | None
+    document_sha256: str | None
+    recorded_by: str
+
+
+class AuthorizationOut(BaseModel):
+    """A signed authorisation for one investigation."""
+
+    id: int
+    student_id: str
+    agency: str
+    investigation: str
+    signed_at: str
+    document_sha256: str
+    expires_at: str | None
+    revoked_at: str | None
+    revoked_by: str | None
+    recorded_by: str
+
+
+class WebPermissionOut(BaseModel):
+    """A permission to post named items on a web site."""
+
+    id: int
+    student_id: str
+    site: str
+    items: list[str]
+    granted_at: str
+    revoked_at: str | None
+    revoked_by: str | None
+    recorded_by: str
+
+
+class Delivery(BaseModel):
+    """One change's delivery to one webhook."""
+
+    id: int
+    change_seq: int
+    state: Literal["pending", "delivered", "failed"]
+    attempts: int
+    last_status: int | None
+    last_error: str | None
+    next_attempt_at: str
+    delivered_at: str | None
+
+
+class DemoPerson(BaseModel):
+    """Someone to act as on the demo sign-in."""
+
+    person_id: str
+    name: str
+    roles: list[str]
+    offices: list[str]

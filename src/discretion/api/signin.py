@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from discretion.api.auth import sign_in, sign_out, transaction
 from discretion.api.errors import ApiError
-from discretion.api.models import DemoSignIn, Me
+from discretion.api.models import DemoPerson, DemoSignIn, Me
 from discretion.api.settings import Settings
 from discretion.services.principals import demo_people, find_by_subject, principal_for_person
 
@@ -91,7 +91,11 @@ def _demo_only(request: Request) -> None:
         raise ApiError(404, "not_found", "the demo sign-in exists only when DISCRETION_DEMO=1")
 
 
-@router.get("/demo", summary="Demo people to act as (DISCRETION_DEMO=1 only)")
+@router.get(
+    "/demo",
+    response_model=list[DemoPerson],
+    summary="Demo people to act as (DISCRETION_DEMO=1 only)",
+)
 def demo_choices(request: Request) -> list[dict[str, Any]]:
     """A few people of each role on the demo campus."""
     _demo_only(request)

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 
 from discretion.api.auth import Caller, transaction
-from discretion.api.models import PrivacyChanges, RowId, Webhook, WebhookIn
+from discretion.api.models import Delivery, PrivacyChanges, RowId, Webhook, WebhookIn
 from discretion.services import privacy_feed, webhooks
 
 __all__ = ["router"]
@@ -77,7 +77,11 @@ def disable(request: Request, principal: Caller, webhook_id: RowId) -> dict[str,
         return _webhook(row)
 
 
-@router.get("/v1/webhooks/{webhook_id}/deliveries", summary="Deliveries to one webhook")
+@router.get(
+    "/v1/webhooks/{webhook_id}/deliveries",
+    response_model=list[Delivery],
+    summary="Deliveries to one webhook",
+)
 def deliveries(request: Request, principal: Caller, webhook_id: RowId) -> list[dict[str, Any]]:
     """Every delivery: state, attempts, last status, when it was delivered or is next tried."""
     principal.require("administrator")

@@ -16,13 +16,17 @@ from discretion.api.auth import Caller, context_of, transaction
 from discretion.api.errors import ApiError
 from discretion.api.models import (
     AuthorizationIn,
+    AuthorizationOut,
     ConsentIn,
+    ConsentOut,
     Disclosure,
     ReleasedRecord,
     RescissionIn,
     RowId,
     SuppressionIn,
+    SuppressionOut,
     WebPermissionIn,
+    WebPermissionOut,
 )
 from discretion.services import disclosure_log
 from discretion.services.changes import (
@@ -97,7 +101,11 @@ def record(
         return released.to_json()
 
 
-@router.get("/v1/students/{student_id}/suppressions", summary="A student's suppressions")
+@router.get(
+    "/v1/students/{student_id}/suppressions",
+    summary="A student's suppressions",
+    response_model=list[SuppressionOut],
+)
 def suppressions(request: Request, principal: Caller, student_id: str) -> Rows:
     """List suppressions and withholding, in force or rescinded."""
     principal.require_self_or(student_id, KEEPER)
@@ -106,7 +114,10 @@ def suppressions(request: Request, principal: Caller, student_id: str) -> Rows:
 
 
 @router.post(
-    "/v1/students/{student_id}/suppressions", status_code=201, summary="Suppress or withhold"
+    "/v1/students/{student_id}/suppressions",
+    status_code=201,
+    summary="Suppress or withhold",
+    response_model=SuppressionOut,
 )
 def add_suppression(
     request: Request, principal: Caller, student_id: str, body: SuppressionIn
@@ -125,7 +136,11 @@ def add_suppression(
         return row_json(row)
 
 
-@router.post("/v1/suppressions/{suppression_id}/rescind", summary="Record a written rescission")
+@router.post(
+    "/v1/suppressions/{suppression_id}/rescind",
+    summary="Record a written rescission",
+    response_model=SuppressionOut,
+)
 def rescind_suppression(
     request: Request, principal: Caller, suppression_id: RowId, body: RescissionIn
 ) -> dict[str, Any]:
@@ -139,7 +154,11 @@ def rescind_suppression(
         return row_json(row)
 
 
-@router.get("/v1/students/{student_id}/consents", summary="A student's consents")
+@router.get(
+    "/v1/students/{student_id}/consents",
+    summary="A student's consents",
+    response_model=list[ConsentOut],
+)
 def consents(request: Request, principal: Caller, student_id: str) -> Rows:
     """List consents, in force or not."""
     principal.require_self_or(student_id, KEEPER)
@@ -147,7 +166,12 @@ def consents(request: Request, principal: Caller, student_id: str) -> Rows:
         return [row_json(r) for r in list_consents(session, student_id)]
 
 
-@router.post("/v1/students/{student_id}/consents", status_code=201, summary="Record a consent")
+@router.post(
+    "/v1/students/{student_id}/consents",
+    status_code=201,
+    summary="Record a consent",
+    response_model=ConsentOut,
+)
 def add_consent(
     request: Request, principal: Caller, student_id: str, body: ConsentIn
 ) -> dict[str, Any]:
@@ -185,13 +209,21 @@ def _revoke(request: Request, principal: Caller, kind: str, row_id: int) -> dict
         return row_json(row)
 
 
-@router.post("/v1/consents/{consent_id}/revoke", summary="Revoke a consent (final)")
+@router.post(
+    "/v1/consents/{consent_id}/revoke",
+    summary="Revoke a consent (final)",
+    response_model=ConsentOut,
+)
 def revoke_a_consent(request: Request, principal: Caller, consent_id: RowId) -> dict[str, Any]:
     """Revoke a consent; it cannot come back."""
     return _revoke(request, principal, "consent", consent_id)
 
 
-@router.get("/v1/students/{student_id}/authorizations", summary="Signed authorisations")
+@router.get(
+    "/v1/students/{student_id}/authorizations",
+    summary="Signed authorisations",
+    response_model=list[AuthorizationOut],
+)
 def authorizations(request: Request, principal: Caller, student_id: str) -> Rows:
     """List signed authorisations for background checks."""
     principal.require_self_or(student_id, KEEPER)
@@ -203,6 +235,7 @@ def authorizations(request: Request, principal: Caller, student_id: str) -> Rows
     "/v1/students/{student_id}/authorizations",
     status_code=201,
     summary="Record a signed authorisation",
+    response_model=AuthorizationOut,
 )
 def add_authorization(
     request: Request, principal: Caller, student_id: str, body: AuthorizationIn
@@ -221,7 +254,11 @@ def add_authorization(
         return row_json(row)
 
 
-@router.post("/v1/authorizations/{authorization_id}/revoke", summary="Revoke an authorisation")
+@router.post(
+    "/v1/authorizations/{authorization_id}/revoke",
+    summary="Revoke an authorisation",
+    response_model=AuthorizationOut,
+)
 def revoke_an_authorization(
     request: Request, principal: Caller, authorization_id: RowId
 ) -> dict[str, Any]:
@@ -229,7 +266,11 @@ def revoke_an_authorization(
     return _revoke(request, principal, "authorization", authorization_id)
 
 
-@router.get("/v1/students/{student_id}/web-permissions", summary="Web-posting permissions")
+@router.get(
+    "/v1/students/{student_id}/web-permissions",
+    summary="Web-posting permissions",
+    response_model=list[WebPermissionOut],
+)
 def web_permissions(request: Request, principal: Caller, student_id: str) -> Rows:
     """List permissions to post on named web sites."""
     principal.require_self_or(student_id, KEEPER)
@@ -238,7 +279,10 @@ def web_permissions(request: Request, principal: Caller, student_id: str) -> Row
 
 
 @router.post(
-    "/v1/students/{student_id}/web-permissions", status_code=201, summary="Permit a posting"
+    "/v1/students/{student_id}/web-permissions",
+    status_code=201,
+    summary="Permit a posting",
+    response_model=WebPermissionOut,
 )
 def add_web_permission(
     request: Request, principal: Caller, student_id: str, body: WebPermissionIn
@@ -257,7 +301,11 @@ def add_web_permission(
         return row_json(row)
 
 
-@router.post("/v1/web-permissions/{permission_id}/revoke", summary="Revoke a web permission")
+@router.post(
+    "/v1/web-permissions/{permission_id}/revoke",
+    summary="Revoke a web permission",
+    response_model=WebPermissionOut,
+)
 def revoke_a_web_permission(
     request: Request, principal: Caller, permission_id: RowId
 ) -> dict[str, Any]:
