@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from discretion.importers import ImportRejected
+from discretion.importers import ImportRejected, bundle
 from discretion.importers.bundle import import_bundle
 from discretion.services import Context
 from discretion.store.models import (
@@ -54,6 +54,8 @@ def test_a_bulk_bundle_fills_the_store(empty: Context) -> None:
         grace = session.get(Person, "u-grace")
         assert grace is not None and grace.status == "former"
         alan = session.get(Person, "u-alan")
+        assert alan is not None and alan.status == "current"
+        alan = session.get(Person, "u-alan")
         assert alan is not None and alan.level == "graduate"
         assert session.get(Guardian, ("u-byron", "u-ada")) is not None
         byron = session.get(Person, "u-byron")
@@ -92,7 +94,12 @@ def test_a_delta_bundle_adds_and_removes(sample: Context) -> None:
         )
 
 
-def test_a_bulk_bundle_replaces_what_it_leaves_out(sample: Context, tmp_path: Path) -> None:
+@pytest.mark.parametrize("chunk", [1, 5_000], ids=["one id per statement", "default chunks"])
+def test_a_bulk_bundle_replaces_what_it_leaves_out(
+    sample: Context, tmp_path: Path, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ids go to the database in chunks (PostgreSQL takes at most 65,535 parameters)
+    monkeypatch.setattr(bundle, "_CHUNK", chunk)
     folder = _copy(tmp_path)
     _edit(
         folder / "enrollments.csv",

@@ -6,7 +6,7 @@ or during the write; the transaction is rolled back and the store is as it was.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,13 +126,11 @@ def _write_people(session: Session, batch: Batch, counts: dict[str, int]) -> Non
                 .values(level=row["level"], status=row["status"])
             )
     if batch.modes.get("users") == "bulk":
-        session.execute(
-            update(Person)
-            .where(Person.kind == "student", Person.id.not_in(list(batch.people) or [""]))
-            .values(status="former")
-        )
-    gone = list(batch.deleted.get("users", ()))
-    for chunk in [gone[i : i + _CHUNK] for i in range(0, len(gone), _CHUNK)]:
+        # a student a bulk file leaves out has left: former, and their suppressions stay
+        students = set(session.scalars(select(Person.id).where(Person.kind == "student")))
+        for chunk in _id_chunks(students - set(batch.people)):
+            session.execute(update(Person).where(Person.id.in_(chunk)).values(status="former"))
+    for chunk in _id_chunks(batch.deleted.get("users", ())):
         session.execute(
             update(Person)
             .where(Person.id.in_(chunk), Person.kind == "student")
@@ -142,11 +140,17 @@ def _write_people(session: Session, batch: Batch, counts: dict[str, int]) -> Non
         session.execute(delete(OfficeMember).where(OfficeMember.person_id.in_(chunk)))
 
 
+def _id_chunks(ids: Iterable[str]) -> Iterator[list[str]]:
+    """Yield ids in sorted chunks small enough for one statement's parameters."""
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), _CHUNK):
+        yield ordered[start : start + _CHUNK]
+
+
 def _remove_absent(session: Session, model: Any, keep: Iterable[str]) -> int:
-    present = set(session.scalars(select(model.id)))
-    absent = sorted(present - set(keep))
-    for start in range(0, len(absent), _CHUNK):
-        session.execute(delete(model).where(model.id.in_(absent[start : start + _CHUNK])))
+    absent = set(session.scalars(select(model.id))) - set(keep)
+    for chunk in _id_chunks(absent):
+        session.execute(delete(model).where(model.id.in_(chunk)))
     return len(absent)
 
 
@@ -166,7 +170,8 @@ def _write_teaching(session: Session, batch: Batch, counts: dict[str, int]) -> N
             update(Record).where(Record.subject_id == subject_id).values(subject_id=None)
         )
         session.execute(delete(Subject).where(Subject.id == subject_id))
-    session.execute(delete(Enrollment).where(Enrollment.id.in_(deleted.get("enrollments", ()))))
+    for chunk in _id_chunks(deleted.get("enrollments", ())):
+        session.execute(delete(Enrollment).where(Enrollment.id.in_(chunk)))
     counts["subjects_removed"] = len(dropped)
 
 
