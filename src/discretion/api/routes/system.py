@@ -17,7 +17,7 @@ router = APIRouter()
 
 
 @router.get("/healthz", tags=["system"], summary="The process is up (a constant answer)")
-def healthz() -> dict[str, str]:
+async def healthz() -> dict[str, str]:
     """Answer while the process runs; says nothing of the database."""
     return {"status": "ok"}
 
