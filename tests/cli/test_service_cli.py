@@ -46,6 +46,9 @@ def test_a_token_is_refused_roles_it_cannot_have(sample: Context) -> None:
     past = _run(sample, "token", "create", "--name", "x", "--roles", "service",
                 "--expires", "2001-01-01")  # fmt: skip
     assert past.exit_code == 2 and "in the past" in past.stderr
+    garbled = _run(sample, "token", "create", "--name", "x", "--roles", "service",
+                   "--expires", "soon")  # fmt: skip
+    assert garbled.exit_code == 2 and "`soon` is not a date; write YYYY-MM-DD" in garbled.stderr
 
 
 def test_people_are_linked_to_a_subject_and_granted_roles(sample: Context) -> None:

@@ -16,6 +16,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from discretion.api import errors, signin
+from discretion.api.auth import Recent
 from discretion.api.models import ErrorBody
 from discretion.api.routes import (
     decisions,
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
         summary="May this student information be shared? Ask, and read it as the policy allows.",
     )
     app.state.settings, app.state.context = settings, context
+    app.state.recent_principals = Recent(settings.principal_cache_seconds)
     errors.install(app)
     signin.setup_oidc(app, settings)
     for module in (system, decisions, students, subjects, directory, log, referrals, feed):

@@ -27,7 +27,7 @@ from discretion.services import Context, NotFoundError
 from discretion.services.principals import Principal, principal_for_person
 from discretion.services.tokens import authenticate
 
-__all__ = ["Caller", "caller", "sign_in", "sign_out", "transaction"]
+__all__ = ["Caller", "Recent", "caller", "sign_in", "sign_out", "transaction"]
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 CSRF_HEADER = "X-CSRF-Token"
@@ -50,7 +50,7 @@ def _unauthenticated(message: str) -> ApiError:
     return ApiError(401, "unauthenticated", message, headers={"WWW-Authenticate": "Bearer"})
 
 
-class _Recent:
+class Recent:
     """Principals looked up in the last few seconds, so a busy client costs no query each time.
 
     A revoked token, or a person's changed roles, take effect within ``seconds``.
@@ -77,18 +77,10 @@ class _Recent:
         self.found[key] = (time.monotonic(), principal)
 
 
-def _recent(request: Request) -> _Recent:
-    state = request.app.state
-    if not hasattr(state, "recent_principals"):
-        state.recent_principals = _Recent(state.settings.principal_cache_seconds)
-    recent: _Recent = state.recent_principals
-    return recent
-
-
 async def _remembered(
     request: Request, key: str, look_up: Callable[[], Principal | None]
 ) -> Principal | None:
-    recent = _recent(request)
+    recent: Recent = request.app.state.recent_principals
     known, principal = recent.get(key)
     if not known:
         principal = await run_in_threadpool(look_up)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
@@ -17,6 +16,7 @@ from discretion.services.changes import (
     row_json,
     suppress,
 )
+from discretion.services.context import parse_moment
 
 __all__ = ["register"]
 
@@ -26,16 +26,6 @@ ByOption = Annotated[str, typer.Option("--by", help="Who records the change (a p
 MethodOption = Annotated[
     str, typer.Option("--method", help="How the student asked: written, online or in_person.")
 ]
-
-
-def _when(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"`{text}` is not a date; write YYYY-MM-DD") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def suppress_command(
@@ -113,7 +103,7 @@ def consent_grant(
                 purpose=purpose,
                 items=[i.strip() for i in items.split(",") if i.strip()],
                 form=form,
-                expires_at=_when(expires),
+                expires_at=parse_moment(expires) if expires else None,
                 message_id=message_id,
                 document_sha256=document_sha256,
             )

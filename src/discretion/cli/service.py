@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import socket
 import time
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
@@ -21,6 +20,7 @@ from discretion.cli.common import (
     store,
 )
 from discretion.services import webhooks
+from discretion.services.context import parse_moment
 from discretion.services.principals import ROLES, grant_role, link_subject
 from discretion.services.tokens import create_token, list_tokens, revoke_token
 
@@ -82,15 +82,6 @@ def _listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _expiry(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        return datetime.fromisoformat(text).replace(tzinfo=UTC)
-    except ValueError:
-        fail(f"`{text}` is not a date; write YYYY-MM-DD")
-
-
 @token_app.command("create")
 def token_create(
     name: Annotated[str, typer.Option(help="Who uses it, e.g. 'LMS roster sync'.")],
@@ -110,7 +101,7 @@ def token_create(
             name=name,
             roles=[r.strip() for r in roles.split(",") if r.strip()],
             person_id=person,
-            expires_at=_expiry(expires),
+            expires_at=parse_moment(expires) if expires else None,
         )
         token_id, token_roles = token.id, token.roles
     if as_json:

@@ -10,15 +10,31 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from discretion.policy import Profile, load_profile
+from discretion.services.errors import InvalidRequestError
 from discretion.store import Store
 from discretion.store.schema import require_migrated, upgrade
 
-__all__ = ["Context", "now", "open_context"]
+__all__ = ["Context", "now", "open_context", "parse_moment"]
 
 
 def now() -> datetime:
     """Return the current time, aware, in UTC."""
     return datetime.now(UTC)
+
+
+def parse_moment(text: str) -> datetime:
+    """Read a date or timestamp (ISO 8601; UTC when it names no offset).
+
+    Raises:
+        InvalidRequestError: the text is not one.
+    """
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidRequestError(
+            f"`{text}` is not a date; write YYYY-MM-DD, e.g. 2027-06-30"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass

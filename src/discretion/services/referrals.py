@@ -8,7 +8,6 @@ themselves and close it with an outcome; a closed referral stays closed.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 from discretion.policy import Profile
 from discretion.policy.vocabulary import Decision
 from discretion.services.asking import ask
+from discretion.services.changes import row_json
 from discretion.services.context import now
 from discretion.services.errors import (
     ConflictError,
@@ -41,8 +41,7 @@ STATUSES = ("open", "assigned", "closed")
 
 def referral_json(referral: Referral) -> dict[str, Any]:
     """Return a referral as JSON-ready data."""
-    data = {c.key: getattr(referral, c.key) for c in Referral.__table__.columns}
-    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in data.items()}
+    return row_json(referral)
 
 
 def open_referral(

@@ -7,7 +7,7 @@ change, and the Registrar's to keep; nobody else's.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -28,7 +28,7 @@ from discretion.api.models import (
     WebPermissionIn,
     WebPermissionOut,
 )
-from discretion.services import disclosure_log
+from discretion.services import InvalidRequestError, disclosure_log
 from discretion.services.changes import (
     grant_authorization,
     grant_consent,
@@ -45,6 +45,7 @@ from discretion.services.changes import (
     student_of,
     suppress,
 )
+from discretion.services.context import parse_moment
 from discretion.services.principals import Principal
 from discretion.services.release import release_record
 
@@ -67,12 +68,9 @@ def _when(text: str | None) -> datetime | None:
     if text is None:
         return None
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise ApiError(
-            422, "validation_error", f"`{text}` is not a date; write e.g. 2027-06-30"
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return parse_moment(text)
+    except InvalidRequestError as error:
+        raise ApiError(422, "validation_error", str(error)) from None
 
 
 @router.get(
