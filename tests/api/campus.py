@@ -17,11 +17,12 @@ from discretion.services.changes import (
     grant_web_permission,
     suppress,
 )
-from discretion.services.principals import grant_role
+from discretion.services.principals import IMPORTER, grant_role
 from discretion.services.referrals import open_referral
 from discretion.services.tokens import create_token
 from discretion.services.webhooks import register
 from discretion.store.models import OfficeMember, Person
+from tests.actors import acting
 
 SAMPLE_BUNDLE = Path(__file__).parents[1] / "data" / "oneroster" / "bulk"
 HASH = "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"
@@ -56,30 +57,41 @@ def fill(context: Context) -> None:
         ids: dict[str, dict[str, int]] = {"own": {}, "other": {}}
         for side, student in (("own", OWN), ("other", OTHER)):
             ids[side]["consent"] = grant_consent(
-                session, profile, actor="u-reg", student_id=student, recipient_id="c-acme",
-                recipient_name=None, purpose="a job", items=["grades"], form="written",
+                session,
+                profile,
+                actor=acting(session, "u-reg"),
+                student_id=student,
+                recipient_id="c-acme",
+                recipient_name=None,
+                purpose="a job",
+                items=["grades"],
+                form="written",
                 document_sha256=HASH,
-            ).id  # fmt: skip
+            ).id
             ids[side]["authorization"] = grant_authorization(
-                session, actor="u-reg", student_id=student, agency="OPM",
+                session, actor=acting(session, "u-reg"), student_id=student, agency="OPM",
                 investigation="clearance", document_sha256=HASH,
             ).id  # fmt: skip
             ids[side]["web_permission"] = grant_web_permission(
-                session, profile, actor="u-reg", student_id=student,
+                session, profile, actor=acting(session, "u-reg"), student_id=student,
                 site="https://lab.test.edu", items=["name"],
             ).id  # fmt: skip
             ids[side]["suppression"] = suppress(
-                session, profile, actor="u-reg", student_id=student, item="permanent_address",
+                session,
+                profile,
+                actor=acting(session, "u-reg"),
+                student_id=student,
+                item="permanent_address",
                 method="written",
-            ).id  # fmt: skip
+            ).id
         # a parent's request goes to the dean; a degree check to the Registrar
         ids["own"]["referral"] = open_referral(
-            session, profile, actor="u-reg", requester="a parent",
+            session, profile, actor=acting(session, "u-reg"), requester="a parent",
             question={"recipient": {"kind": "parent"}, "information": ["grades"],
                       "student": {"id": OWN}},
         ).id  # fmt: skip
         ids["other"]["referral"] = open_referral(
-            session, profile, actor="u-reg", requester="an employer",
+            session, profile, actor=acting(session, "u-reg"), requester="an employer",
             question={"recipient": {"kind": "employer"}, "information": ["degrees"],
                       "student": {"id": OTHER}},
         ).id  # fmt: skip
@@ -94,7 +106,7 @@ def tokens(context: Context) -> dict[str, str]:
     with context.transaction() as session:
         for name, (person_id, roles) in PRINCIPALS.items():
             _, secret = create_token(
-                session, actor="system", name=name, roles=roles, person_id=person_id,
+                session, actor=IMPORTER, name=name, roles=roles, person_id=person_id,
                 expires_at=datetime(2100, 1, 1, tzinfo=UTC),
             )  # fmt: skip
             made[name] = secret

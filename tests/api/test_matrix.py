@@ -85,6 +85,8 @@ MATRIX: dict[tuple[str, str], tuple[Any, dict[str, Cell]]] = {
     ),
     ("POST", "/v1/web-permissions/{permission_id}/revoke"): (None, KEEPER_REVOKE),
     ("GET", "/v1/students/{student_id}/disclosures"): (None, KEEPER_READ),
+    ("GET", "/v1/students/{student_id}/accesses"): (None, KEEPER_READ),
+    ("GET", "/v1/access-journal"): (None, row(403, registrar=200)),
     # own: a subject the official is assigned to; other: one they are not
     ("GET", "/v1/subjects/{subject_id}/class-list"): (
         None,

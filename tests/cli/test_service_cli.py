@@ -20,8 +20,16 @@ def _run(context: Context, *args: str) -> Any:
     return runner.invoke(app, [*args, "--database", context.store.url])
 
 
+def _admin(context: Context) -> str:
+    """Make Emmy an administrator (tokens are an administrator's to make); return her id."""
+    assert _run(context, "people", "grant-role", "u-emmy", "administrator").exit_code == 0
+    return "u-emmy"
+
+
 def test_a_token_is_shown_once_listed_without_its_secret_and_revoked(sample: Context) -> None:
-    made = _run(sample, "token", "create", "--name", "LMS sync", "--roles", "service", "--json")
+    by = _admin(sample)
+    made = _run(sample, "token", "create", "--name", "LMS sync", "--roles", "service", "--json",
+                "--by", by)  # fmt: skip
     assert made.exit_code == 0, made.output
     token = json.loads(made.stdout)
     assert token["token"].startswith("dsc_")
@@ -31,24 +39,40 @@ def test_a_token_is_shown_once_listed_without_its_secret_and_revoked(sample: Con
     listed = _run(sample, "token", "list")
     assert listed.stdout == f"{token['id']}: LMS sync (service), expires never\n"
     assert token["token"] not in _run(sample, "token", "list", "--json").stdout
-    assert _run(sample, "token", "revoke", str(token["id"])).exit_code == 0
+    assert _run(sample, "token", "revoke", str(token["id"]), "--by", by).exit_code == 0
     with sample.transaction() as session:
         assert authenticate(session, token["token"]) is None
-    again = _run(sample, "token", "revoke", str(token["id"]))
+    again = _run(sample, "token", "revoke", str(token["id"]), "--by", by)
     assert again.exit_code == 2 and "already revoked" in again.stderr
 
 
 def test_a_token_is_refused_roles_it_cannot_have(sample: Context) -> None:
-    widened = _run(sample, "token", "create", "--name", "x", "--roles", "registrar")
+    by = _admin(sample)
+
+    def create(*args: str) -> Any:
+        return _run(sample, "token", "create", "--name", "x", "--by", by, *args)
+
+    widened = create("--roles", "registrar")
     assert widened.exit_code == 2 and "role service only" in widened.stderr
-    unknown = _run(sample, "token", "create", "--name", "x", "--roles", "root", "--person", "u-reg")
+    unknown = create("--roles", "root", "--person", "u-reg")
     assert unknown.exit_code == 2 and "unknown role `root`" in unknown.stderr
-    past = _run(sample, "token", "create", "--name", "x", "--roles", "service",
-                "--expires", "2001-01-01")  # fmt: skip
+    lacking = create("--roles", "registrar", "--person", "u-kurt")
+    assert lacking.exit_code == 2 and "`u-kurt` does not hold the role `registrar`" in (
+        lacking.stderr
+    )
+    past = create("--roles", "service", "--expires", "2001-01-01")
     assert past.exit_code == 2 and "in the past" in past.stderr
-    garbled = _run(sample, "token", "create", "--name", "x", "--roles", "service",
-                   "--expires", "soon")  # fmt: skip
+    garbled = create("--roles", "service", "--expires", "soon")
     assert garbled.exit_code == 2 and "`soon` is not a date; write YYYY-MM-DD" in garbled.stderr
+
+
+def test_only_an_administrator_makes_or_revokes_a_token(sample: Context) -> None:
+    refused = _run(sample, "token", "create", "--name", "x", "--roles", "service", "--by", "u-reg")
+    assert refused.exit_code == 2 and "administrator" in refused.stderr
+    nobody = _run(sample, "token", "create", "--name", "x", "--roles", "service", "--by", "u-0")
+    assert nobody.exit_code == 2 and "unknown person `u-0`" in nobody.stderr
+    unnamed = _run(sample, "token", "create", "--name", "x", "--roles", "service")
+    assert unnamed.exit_code == 2 and "--by" in unnamed.output
 
 
 def test_people_are_linked_to_a_subject_and_granted_roles(sample: Context) -> None:
@@ -73,3 +97,20 @@ def test_serve_refuses_an_unmigrated_database(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'none.sqlite3'}"
     refused = runner.invoke(app, ["serve", "--database", url])
     assert refused.exit_code == 1 and "run `discretion db upgrade`" in refused.stderr
+
+
+def test_an_administrator_lists_and_ends_a_person_s_sessions(sample: Context) -> None:
+    from discretion.services import sessions
+
+    by = _admin(sample)
+    with sample.transaction() as session:
+        secret = sessions.start(session, person_id="u-reg", via="oidc")
+    listed = _run(sample, "sessions", "list", "u-reg", "--as", by)
+    assert listed.exit_code == 0 and listed.stdout.startswith("oidc since ")
+    assert "in force" in listed.stdout
+    refused = _run(sample, "sessions", "end", "u-reg", "--by", "u-ada")
+    assert refused.exit_code == 2 and "administrator" in refused.stderr
+    ended = _run(sample, "sessions", "end", "u-reg", "--by", by)
+    assert ended.stdout == "1 session of u-reg ended\n"
+    with sample.transaction() as session:
+        assert sessions.end(session, secret) is False  # already ended

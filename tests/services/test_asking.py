@@ -11,6 +11,7 @@ from discretion.policy.errors import InvalidQuestionError
 from discretion.services import Context, NotFoundError
 from discretion.services.asking import ask
 from discretion.services.changes import grant_authorization, grant_consent, grant_web_permission
+from tests.actors import acting
 
 HASH = "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"
 
@@ -55,15 +56,32 @@ def test_the_store_says_what_the_student_suppressed(sample: Context) -> None:
 def test_a_matching_consent_is_used_and_the_others_explained(sample: Context) -> None:
     with sample.transaction() as session:
         for recipient, purpose in (("c-fbi", "summer internship"), ("c-acme", "a loan")):
-            grant_consent(session, sample.profile, actor="u-reg", student_id="u-ada",
-                          recipient_id=recipient, recipient_name=None, purpose=purpose,
-                          items=["grades"], form="written", document_sha256=HASH)  # fmt: skip
+            grant_consent(
+                session,
+                sample.profile,
+                actor=acting(session, "u-reg"),
+                student_id="u-ada",
+                recipient_id=recipient,
+                recipient_name=None,
+                purpose=purpose,
+                items=["grades"],
+                form="written",
+                document_sha256=HASH,
+            )
         expired = grant_consent(
-            session, sample.profile, actor="u-reg", student_id="u-ada", recipient_id="c-acme",
-            recipient_name=None, purpose="summer internship", items=["grades"], form="written",
-            document_sha256=HASH, granted_at=datetime(2020, 1, 1, tzinfo=UTC),
+            session,
+            sample.profile,
+            actor=acting(session, "u-reg"),
+            student_id="u-ada",
+            recipient_id="c-acme",
+            recipient_name=None,
+            purpose="summer internship",
+            items=["grades"],
+            form="written",
+            document_sha256=HASH,
+            granted_at=datetime(2020, 1, 1, tzinfo=UTC),
             expires_at=datetime(2021, 1, 1, tzinfo=UTC),
-        )  # fmt: skip
+        )
     answer = _ask(sample, recipient={"id": "c-acme", "kind": "public"}, student={"id": "u-ada"},
                   information=["grades", "ssn"], purpose="SUMMER internship")  # fmt: skip
     assert answer.consents_used == [1]
@@ -90,7 +108,7 @@ def test_a_background_check_uses_the_signed_authorisation_on_file(sample: Contex
     }
     assert _ask(sample, **question).ruling.decision == "deny"
     with sample.transaction() as session:
-        grant_authorization(session, actor="u-reg", student_id="u-ada",
+        grant_authorization(session, actor=acting(session, "u-reg"), student_id="u-ada",
                             agency="federal bureau of investigation", investigation="clearance",
                             document_sha256=HASH,
                             expires_at=datetime.now(UTC) + timedelta(days=1))  # fmt: skip
@@ -101,8 +119,14 @@ def test_a_background_check_uses_the_signed_authorisation_on_file(sample: Contex
 
 def test_a_posting_uses_the_permission_for_that_site(sample: Context) -> None:
     with sample.transaction() as session:
-        grant_web_permission(session, sample.profile, actor="u-reg", student_id="u-ada",
-                             site="physics.test.edu/people", items=["name"])  # fmt: skip
+        grant_web_permission(
+            session,
+            sample.profile,
+            actor=acting(session, "u-reg"),
+            student_id="u-ada",
+            site="physics.test.edu/people",
+            items=["name"],
+        )
     question: dict[str, Any] = {
         "act": "post_on_web",
         "channel": "web_restricted",

@@ -7,6 +7,7 @@ import pytest
 from discretion.services import Context, RefusedError
 from discretion.services.changes import suppress
 from discretion.services.directory import export, lookup
+from tests.actors import acting
 
 
 def test_the_public_sees_only_what_the_directory_shows_by_default(sample: Context) -> None:
@@ -40,8 +41,14 @@ def test_a_withheld_student_looks_exactly_like_an_unknown_one(sample: Context) -
 
 def test_a_suppressed_item_disappears_from_the_public_entry(sample: Context) -> None:
     with sample.transaction() as session:
-        suppress(session, sample.profile, actor="u-reg", student_id="u-ada", item="email",
-                 method="written")  # fmt: skip
+        suppress(
+            session,
+            sample.profile,
+            actor=acting(session, "u-reg"),
+            student_id="u-ada",
+            item="email",
+            method="written",
+        )
     with sample.transaction() as session:
         entry = lookup(session, sample.profile, "u-ada")
     assert entry is not None and "email" not in entry.items and "name" in entry.items
@@ -49,22 +56,27 @@ def test_a_suppressed_item_disappears_from_the_public_entry(sample: Context) -> 
 
 def test_inside_the_institute_every_unsuppressed_item_shows(sample: Context) -> None:
     with sample.transaction() as session:
-        entry = lookup(session, sample.profile, "u-ada", reader_id="u-alan")
-        official = lookup(session, sample.profile, "u-alan", reader_id="u-kurt")
+        entry = lookup(session, sample.profile, "u-ada", acting(session, "u-alan"))
+        official = lookup(session, sample.profile, "u-alan", acting(session, "u-kurt"))
     assert entry is not None and "date_of_birth" in entry.items
     assert "term_address" not in entry.items  # suppressed
     assert official is not None and official.items["office_address"] == "2-101"
 
 
-def test_inside_a_withheld_student_shows_the_notice_and_nothing_else(sample: Context) -> None:
+def test_inside_a_withheld_student_is_marked_to_those_who_may_see_her(sample: Context) -> None:
     with sample.transaction() as session:
-        entry = lookup(session, sample.profile, "u-grace", reader_id="u-emmy")
-    assert entry is not None and entry.withheld and entry.items == {}
+        registrar = lookup(session, sample.profile, "u-grace", acting(session, "u-reg"))
+        student = lookup(session, sample.profile, "u-grace", acting(session, "u-ada"))
+        unknown = lookup(session, sample.profile, "u-nobody", acting(session, "u-ada"))
+    assert registrar is not None and registrar.withheld
+    assert registrar.items["degrees"] == "S.B., 2025"
+    assert student is None and unknown is None  # not even that she exists
 
 
 def test_the_export_masks_suppressed_and_withheld_students(sample: Context) -> None:
     with sample.transaction() as session:
-        rows = {e.student_id: e.items for e in export(session, sample.profile, "u-emmy")}
+        reader = acting(session, "u-emmy")
+        rows = {e.student_id: e.items for e in export(session, sample.profile, reader)}
     assert "u-grace" not in rows  # withheld everything
     assert "term_address" not in rows["u-ada"] and rows["u-ada"]["name"] == "Ada Lovelace"
     assert "degrees" not in rows["u-ada"] and "date_of_birth" not in rows["u-ada"]
@@ -74,5 +86,5 @@ def test_the_export_masks_suppressed_and_withheld_students(sample: Context) -> N
 @pytest.mark.parametrize("outsider", ["c-acme", "u-byron", "c-fbi"])
 def test_no_listing_leaves_the_institute(sample: Context, outsider: str) -> None:
     with sample.transaction() as session, pytest.raises(RefusedError) as error:
-        list(export(session, sample.profile, outsider))
+        list(export(session, sample.profile, acting(session, outsider)))
     assert error.value.ruling.rules == ("directory.listing_never_outside",)

@@ -10,9 +10,11 @@ from sqlalchemy import func, select
 
 from discretion.services import Context, InvalidRequestError, open_context
 from discretion.services.changes import rescind, suppress
+from discretion.services.principals import IMPORTER
 from discretion.services.privacy_feed import change_json, changes_after
 from discretion.services.webhooks import register
 from discretion.store.models import Counter, Person, PrivacyChange, WebhookDelivery
+from tests.actors import acting
 
 IMPORTED = 2  # the sample bundle's suppressions, fed by the import
 WORKERS, STUDENTS = 3, 25  # each worker suppresses and rescinds for its students: 50 changes
@@ -29,12 +31,24 @@ def _feed(
 
 def test_suppress_withhold_and_rescind_come_out_in_order(sample: Context) -> None:
     with sample.transaction() as session:
-        year = suppress(session, sample.profile, actor="u-reg", student_id="u-alan", item="year",
-                        method="written")  # fmt: skip
-        suppress(session, sample.profile, actor="u-alan", student_id="u-alan", item=None,
-                 method="online")  # fmt: skip
+        year = suppress(
+            session,
+            sample.profile,
+            actor=acting(session, "u-reg"),
+            student_id="u-alan",
+            item="year",
+            method="written",
+        )
+        suppress(
+            session,
+            sample.profile,
+            actor=acting(session, "u-alan"),
+            student_id="u-alan",
+            item=None,
+            method="online",
+        )
     with sample.transaction() as session:
-        rescind(session, actor="u-reg", suppression_id=year.id, method="written")
+        rescind(session, actor=acting(session, "u-reg"), suppression_id=year.id, method="written")
     assert _feed(sample) == [
         # the sample bundle's own suppressions come first: imports feed it too
         (1, "suppress", "u-ada", "term_address"),
@@ -60,8 +74,14 @@ def test_suppress_withhold_and_rescind_come_out_in_order(sample: Context) -> Non
 def test_the_cursor_pages_through_every_change_once(sample: Context) -> None:
     with sample.transaction() as session:
         for item in ("year", "course", "email", "term_phone", "degrees"):
-            suppress(session, sample.profile, actor="u-reg", student_id="u-alan", item=item,
-                     method="written")  # fmt: skip
+            suppress(
+                session,
+                sample.profile,
+                actor=acting(session, "u-reg"),
+                student_id="u-alan",
+                item=item,
+                method="written",
+            )
     pages, cursor = [], 0
     while page := _feed(sample, cursor, 2):
         pages.append([seq for seq, *_ in page])
@@ -78,15 +98,27 @@ def test_the_cursor_pages_through_every_change_once(sample: Context) -> None:
 def test_a_rolled_back_change_leaves_no_trace_and_no_gap(sample: Context) -> None:
     register_webhook(sample)
     with pytest.raises(RuntimeError), sample.transaction() as session:
-        suppress(session, sample.profile, actor="u-reg", student_id="u-alan", item="year",
-                 method="written")  # fmt: skip
+        suppress(
+            session,
+            sample.profile,
+            actor=acting(session, "u-reg"),
+            student_id="u-alan",
+            item="year",
+            method="written",
+        )
         assert [c.seq for c in changes_after(session, IMPORTED, 10)] == [3]  # seen inside only
         raise RuntimeError("the request failed after the suppression")
     assert _feed(sample, IMPORTED) == []
     with sample.transaction() as session:
         assert session.scalar(select(func.count()).select_from(WebhookDelivery)) == 0
-        suppress(session, sample.profile, actor="u-reg", student_id="u-alan", item="email",
-                 method="written")  # fmt: skip
+        suppress(
+            session,
+            sample.profile,
+            actor=acting(session, "u-reg"),
+            student_id="u-alan",
+            item="email",
+            method="written",
+        )
     assert _feed(sample, IMPORTED) == [(3, "suppress", "u-alan", "email")]
 
 
@@ -122,7 +154,7 @@ def _suppress_many(url: str, worker: int) -> int:
                     suppress(
                         session,
                         context.profile,
-                        actor="system",
+                        actor=IMPORTER,
                         student_id=f"s-{worker}-{n}",
                         item="year",
                         method="online",
@@ -130,7 +162,7 @@ def _suppress_many(url: str, worker: int) -> int:
                 )
         for suppression_id in made:
             with context.transaction() as session:
-                rescind(session, actor="system", suppression_id=suppression_id, method="written")
+                rescind(session, actor=IMPORTER, suppression_id=suppression_id, method="written")
     finally:
         context.close()
     return 2 * len(made)

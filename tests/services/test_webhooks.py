@@ -26,6 +26,7 @@ from discretion.services.webhooks import (
     verify_signature,
 )
 from discretion.store.models import WebhookDelivery
+from tests.actors import acting
 
 SECRET = "a-test-secret-of-enough-length"
 
@@ -87,8 +88,14 @@ def _hook(context: Context, url: str, secret: str | None = SECRET) -> int:
 
 def _suppress(context: Context, item: str | None = "year", student_id: str = "u-alan") -> int:
     with context.transaction() as session:
-        return suppress(session, context.profile, actor="u-reg", student_id=student_id, item=item,
-                        method="written").id  # fmt: skip
+        return suppress(
+            session,
+            context.profile,
+            actor=acting(session, "u-reg"),
+            student_id=student_id,
+            item=item,
+            method="written",
+        ).id
 
 
 def _deliveries(context: Context, webhook_id: int) -> list[WebhookDelivery]:
@@ -191,7 +198,9 @@ def test_a_disabled_webhook_gets_nothing_more(sample: Context, receiver: Receive
     with sample.transaction() as session:
         disable(session, webhook_id=old, actor="u-reg")
     with sample.transaction() as session:
-        rescind(session, actor="u-reg", suppression_id=suppression_id, method="written")
+        rescind(
+            session, actor=acting(session, "u-reg"), suppression_id=suppression_id, method="written"
+        )
     assert deliver_due(sample, now=_later()) == 2
     assert receiver.ids() == [d.id for d in _deliveries(sample, live)]
     (pending,) = _deliveries(sample, old)  # made before it was disabled; never sent
@@ -250,7 +259,12 @@ def test_concurrent_workers_send_each_delivery_once(sample: Context, receiver: R
     for _ in range(15):
         suppression_id = _suppress(sample, item=None, student_id="u-ada")
         with sample.transaction() as session:
-            rescind(session, actor="u-reg", suppression_id=suppression_id, method="written")
+            rescind(
+                session,
+                actor=acting(session, "u-reg"),
+                suppression_id=suppression_id,
+                method="written",
+            )
     counts: list[int] = []
     workers = [
         threading.Thread(target=lambda: counts.append(deliver_due(sample))) for _ in range(3)

@@ -14,14 +14,17 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from discretion.api import errors, signin
 from discretion.api.auth import Recent
+from discretion.api.body import BodyGuard
 from discretion.api.models import ErrorBody
 from discretion.api.routes import (
     decisions,
     directory,
     feed,
+    journal,
     log,
     referrals,
     students,
@@ -78,7 +81,7 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
     app.state.recent_principals = Recent(settings.principal_cache_seconds)
     errors.install(app)
     signin.setup_oidc(app, settings)
-    for module in (system, decisions, students, subjects, directory, log, referrals, feed):
+    for module in (system, decisions, students, subjects, directory, log, journal, referrals, feed):
         app.include_router(module.router)
     app.include_router(signin.router)
 
@@ -94,5 +97,10 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
         same_site="lax",
         https_only=settings.cookie_secure,
     )
+    app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes)
     app.add_middleware(Headers, demo=settings.demo)
+    if settings.trusted_proxies:
+        # outermost: X-Forwarded-For is believed from the named proxies only, and the
+        # client is the nearest hop that is not one of them
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     return app

@@ -3,9 +3,10 @@
 Every route but the public directory, the health checks and sign-in itself
 depends on ``caller``. A token is sent as ``Authorization: Bearer dsc_...``.
 A session cookie (signed, HttpOnly, SameSite=Lax, Secure unless configured
-off for local use) carries only the person's id and a CSRF token; a request
-that changes something with a cookie must repeat that token in
-``X-CSRF-Token``.
+off for local use) carries only a session's secret and a CSRF token; the
+session itself lives in the store (``services.sessions``), so signing out
+ends it for every copy of the cookie. A request that changes something with
+a cookie, sign-out included, must repeat the CSRF token in ``X-CSRF-Token``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -23,11 +25,23 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from discretion.api.errors import ApiError
-from discretion.services import Context, NotFoundError
-from discretion.services.principals import Principal, principal_for_person
+from discretion.services import Context, access, sessions
+from discretion.services.principals import Principal
 from discretion.services.tokens import authenticate
 
-__all__ = ["Caller", "Recent", "caller", "sign_in", "sign_out", "transaction"]
+__all__ = [
+    "Administrator",
+    "Caller",
+    "FeedReader",
+    "LogChecker",
+    "Recent",
+    "Registrar",
+    "caller",
+    "check_csrf",
+    "sign_in",
+    "sign_out",
+    "transaction",
+]
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 CSRF_HEADER = "X-CSRF-Token"
@@ -76,6 +90,10 @@ class Recent:
             self.found.clear()
         self.found[key] = (time.monotonic(), principal)
 
+    def forget(self, key: str) -> None:
+        """Forget a key at once (a session just ended in this process)."""
+        self.found.pop(key, None)
+
 
 async def _remembered(
     request: Request, key: str, look_up: Callable[[], Principal | None]
@@ -104,26 +122,43 @@ async def _from_token(request: Request, header: str) -> Principal:
     return principal
 
 
+def check_csrf(request: Request) -> None:
+    """Refuse a cookie request that does not repeat its session's CSRF token.
+
+    Raises:
+        ApiError: 403 ``csrf_failed``.
+    """
+    sent = request.headers.get(CSRF_HEADER, "")
+    expected = str(request.session.get("csrf", ""))
+    if not expected or not hmac.compare_digest(sent, expected):
+        raise ApiError(403, "csrf_failed", f"repeat the session's CSRF token in {CSRF_HEADER}")
+
+
+def _session_key(secret: str) -> str:
+    return "session:" + sessions.digest(secret)
+
+
 async def _from_session(request: Request) -> Principal | None:
     data: dict[str, Any] = request.session
-    person_id = data.get("person")
-    if not isinstance(person_id, str):
+    secret = data.get("sid")
+    if not isinstance(secret, str):
+        data.clear()  # a cookie of an older form, or none: it opens nothing
         return None
     if request.method not in SAFE_METHODS:
-        sent = request.headers.get(CSRF_HEADER, "")
-        expected = str(data.get("csrf", ""))
-        if not expected or not hmac.compare_digest(sent, expected):
-            raise ApiError(403, "csrf_failed", f"repeat the session's CSRF token in {CSRF_HEADER}")
-    via = str(data.get("via", "session"))
+        check_csrf(request)
+    settings = request.app.state.settings
+    limits = sessions.Limits(
+        absolute=timedelta(hours=settings.session_hours),
+        idle=timedelta(minutes=settings.session_idle_minutes),
+    )
 
     def look_up() -> Principal | None:
-        try:
-            with transaction(request) as session:
-                return principal_for_person(session, person_id, via)
-        except NotFoundError:
-            return None
+        with transaction(request) as session:
+            return sessions.principal_for_session(
+                session, secret, limits=limits, demo_on=settings.demo
+            )
 
-    principal = await _remembered(request, f"person:{via}:{person_id}", look_up)
+    principal = await _remembered(request, _session_key(secret), look_up)
     if principal is None:
         data.clear()
     return principal
@@ -143,14 +178,47 @@ async def caller(request: Request) -> Principal:
 Caller = Annotated[Principal, Depends(caller)]
 
 
-def sign_in(request: Request, person_id: str, via: str) -> str:
-    """Start a session for the person; return its CSRF token."""
+def _holding(check: Callable[[Principal], None]) -> Any:
+    """Return a dependency that gives the caller once ``check`` (from services.access) allows."""
+
+    async def allowed(principal: Caller) -> Principal:
+        check(principal)
+        return principal
+
+    return Depends(allowed)
+
+
+Registrar = Annotated[Principal, _holding(access.require_registrar)]
+Administrator = Annotated[Principal, _holding(access.require_administrator)]
+FeedReader = Annotated[Principal, _holding(access.require_feed_reader)]
+LogChecker = Annotated[Principal, _holding(access.require_log_checker)]
+
+
+def sign_in(request: Request, session: Session, person_id: str, via: str) -> str:
+    """Start a session for the person (in the store and in the cookie); return its CSRF token.
+
+    Raises:
+        NotFoundError: no such person.
+    """
     request.session.clear()
+    secret = sessions.start(session, person_id=person_id, via=via)
     token = secrets.token_urlsafe(24)
-    request.session.update({"person": person_id, "via": via, "csrf": token})
+    request.session.update({"sid": secret, "csrf": token})
     return token
 
 
 def sign_out(request: Request) -> None:
-    """End the session."""
+    """End the cookie's session in the store and forget the cookie; CSRF is checked first.
+
+    Raises:
+        ApiError: 403 when a session is open and the CSRF token is not repeated.
+    """
+    secret = request.session.get("sid")
+    if not isinstance(secret, str):
+        request.session.clear()
+        return
+    check_csrf(request)
+    with transaction(request) as session:
+        sessions.end(session, secret)
+    request.app.state.recent_principals.forget(_session_key(secret))
     request.session.clear()

@@ -8,6 +8,7 @@ from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "Access",
     "AuthorizationIn",
     "ConsentIn",
     "DirectoryEntry",
@@ -68,26 +69,53 @@ class DirectoryEntry(BaseModel):
 
 
 class ReleasedItem(BaseModel):
-    """One item of a record: values when included, the ruling when masked."""
+    """One item of a record the caller may see, with the rule that allowed it."""
 
     item: str
     subject: str | None
-    decision: Literal["permit", "deny", "refer"]
     rule: str
-    values: list[str] | None
-    refer_to: str | None
+    values: list[str]
     conditions: list[str]
 
 
+class Office(BaseModel):
+    """An office to ask."""
+
+    office: str
+    name: str
+    location: str | None
+
+
+class NotShown(BaseModel):
+    """That some information is not shown to the caller, and what would change that."""
+
+    message: str
+    consent_would_help: bool
+    ask: list[Office]
+
+
 class ReleasedRecord(BaseModel):
-    """A student's record as released to the caller."""
+    """A student's record as released to the caller: only what they may see."""
 
     student: str
     reader: str
     notice: str | None
     items: list[ReleasedItem]
+    not_shown: NotShown | None
     logged: int | None
     own_notes: list[str]
+
+
+class Access(BaseModel):
+    """One read of a student's record, from the access journal."""
+
+    id: int
+    at: str
+    reader_id: str
+    via: str
+    door: str
+    student_id: str
+    shown: list[str]
 
 
 class ClassList(BaseModel):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass
 
-__all__ = ["Settings"]
+__all__ = ["Settings", "proxy_addresses"]
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -14,6 +15,43 @@ def _flag(name: str, default: bool) -> bool:
     if value is None or not value.strip():
         return default
     return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _number(name: str, default: float) -> float:
+    text = os.environ.get(name)
+    if text is None or not text.strip():
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{name}=`{text}` is not a number, e.g. {default:g}") from None
+    if value < 0:
+        raise ValueError(f"{name}=`{text}` is negative; give 0 or more")
+    return value
+
+
+def proxy_addresses(text: str) -> tuple[str, ...]:
+    """Return the proxy addresses and networks of a comma-separated list, checked.
+
+    Raises:
+        ValueError: an entry that is neither an address nor a network.
+    """
+    found = []
+    for entry in (part.strip() for part in text.split(",")):
+        if not entry:
+            continue
+        try:
+            if "/" in entry:
+                ipaddress.ip_network(entry, strict=False)
+            else:
+                ipaddress.ip_address(entry)
+        except ValueError:
+            raise ValueError(
+                f"DISCRETION_TRUSTED_PROXIES: `{entry}` is not an address or network; "
+                "write e.g. 10.0.0.5 or 10.0.1.0/24"
+            ) from None
+        found.append(entry)
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -32,8 +70,10 @@ class Settings:
     oidc_scope: str = "openid profile email"
     public_rate_limit: int = 30
     public_rate_window: int = 60
-    trust_forwarded: bool = False
+    trusted_proxies: tuple[str, ...] = ()
     principal_cache_seconds: float = 5.0
+    session_idle_minutes: int = 30
+    max_body_bytes: int = 1 << 20
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -48,11 +88,24 @@ class Settings:
         DISCRETION_OIDC_ISSUER, DISCRETION_OIDC_CLIENT_ID, DISCRETION_OIDC_CLIENT_SECRET:
         OpenID Connect sign-in.
         DISCRETION_PUBLIC_RATE=N/SECONDS: the public directory's limit per client.
-        DISCRETION_TRUST_FORWARDED=1: take the client's address from X-Forwarded-For
-        (only behind a proxy that sets it).
+        DISCRETION_TRUSTED_PROXIES: addresses or networks (comma-separated) of the proxies
+        in front of the service; X-Forwarded-For is believed from them only, and the
+        client is the nearest address in it that is not one of them.
         DISCRETION_PRINCIPAL_CACHE_SECONDS: how long a process remembers who a token
-        or session is (default 5): a revoked token stops working within that time.
+        or session is (default 5): a revoked token or ended session stops working within
+        that time in the other processes (at once in the one that ended it).
+        DISCRETION_SESSION_HOURS, DISCRETION_SESSION_IDLE_MINUTES: a session ends this long
+        after sign-in (default 8 hours), or after this long unused (default 30 minutes).
+        DISCRETION_MAX_BODY_BYTES: the largest request body taken (default 1 MiB).
+
+        Raises:
+            ValueError: a setting that cannot be read, saying how to write it.
         """
+        if os.environ.get("DISCRETION_TRUST_FORWARDED"):
+            raise ValueError(
+                "DISCRETION_TRUST_FORWARDED is gone: name the proxies instead, "
+                "e.g. DISCRETION_TRUSTED_PROXIES=10.0.0.5,10.0.1.0/24"
+            )
         rate = os.environ.get("DISCRETION_PUBLIC_RATE", "30/60")
         try:
             limit_text, _, window_text = rate.partition("/")
@@ -72,10 +125,11 @@ class Settings:
             oidc_client_secret=os.environ.get("DISCRETION_OIDC_CLIENT_SECRET") or None,
             public_rate_limit=limit,
             public_rate_window=window,
-            trust_forwarded=_flag("DISCRETION_TRUST_FORWARDED", False),
-            principal_cache_seconds=float(
-                os.environ.get("DISCRETION_PRINCIPAL_CACHE_SECONDS") or 5.0
-            ),
+            trusted_proxies=proxy_addresses(os.environ.get("DISCRETION_TRUSTED_PROXIES", "")),
+            principal_cache_seconds=_number("DISCRETION_PRINCIPAL_CACHE_SECONDS", 5.0),
+            session_hours=int(_number("DISCRETION_SESSION_HOURS", 8)),
+            session_idle_minutes=int(_number("DISCRETION_SESSION_IDLE_MINUTES", 30)),
+            max_body_bytes=int(_number("DISCRETION_MAX_BODY_BYTES", 1 << 20)),
         )
 
     @property

@@ -66,23 +66,24 @@ async def callback(request: Request) -> Any:
     if not subject:
         raise ApiError(401, "unauthenticated", "the provider sent no subject")
 
-    def find() -> str | None:
+    def start() -> str | None:
         with transaction(request) as session:
             someone = find_by_subject(session, subject)
-            return someone.id if someone else None
+            if someone is None:
+                return None
+            sign_in(request, session, someone.id, "oidc")
+            return someone.id
 
-    person_id = await run_in_threadpool(find)
-    if person_id is None:
+    if await run_in_threadpool(start) is None:
         raise ApiError(
             403, "forbidden", "this sign-in is not linked to anyone here; ask the Registrar"
         )
-    sign_in(request, person_id, "oidc")
     return RedirectResponse("/v1/me", status_code=303)
 
 
 @router.post("/logout", status_code=204, summary="End the session")
 def logout(request: Request) -> None:
-    """Forget the session cookie's contents."""
+    """End the session on the server, for every copy of its cookie (send the CSRF token)."""
     sign_out(request)
 
 
@@ -109,7 +110,7 @@ def demo_sign_in(request: Request, body: DemoSignIn) -> Me:
     _demo_only(request)
     with transaction(request) as session:
         principal = principal_for_person(session, body.person_id, "demo")
-    csrf = sign_in(request, body.person_id, "demo")
+        csrf = sign_in(request, session, body.person_id, "demo")
     return Me(
         person_id=principal.person_id,
         roles=sorted(principal.roles),

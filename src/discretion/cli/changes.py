@@ -6,7 +6,16 @@ from typing import Annotated
 
 import typer
 
-from discretion.cli.common import DatabaseOption, JsonOption, ProfileOption, echo_json, store
+from discretion.cli.common import (
+    AsOption,
+    ByOption,
+    DatabaseOption,
+    JsonOption,
+    ProfileOption,
+    acting,
+    echo_json,
+    store,
+)
 from discretion.services import disclosure_log
 from discretion.services.changes import (
     grant_consent,
@@ -22,7 +31,6 @@ __all__ = ["register"]
 
 consent_app = typer.Typer(help="A student's consents to disclose.", no_args_is_help=True)
 log_app = typer.Typer(help="The disclosure log (34 CFR 99.32).", no_args_is_help=True)
-ByOption = Annotated[str, typer.Option("--by", help="Who records the change (a person id).")]
 MethodOption = Annotated[
     str, typer.Option("--method", help="How the student asked: written, online or in_person.")
 ]
@@ -30,11 +38,11 @@ MethodOption = Annotated[
 
 def suppress_command(
     student: Annotated[str, typer.Argument(help="The student's id.")],
+    by: ByOption,
     items: Annotated[list[str] | None, typer.Argument(help="Directory items to suppress.")] = None,
     everything: Annotated[
         bool, typer.Option("--all", help="Withhold everything from the directory.")
     ] = False,
-    by: ByOption = "system",
     method: MethodOption = "written",
     as_json: JsonOption = False,
     database: DatabaseOption = None,
@@ -45,10 +53,11 @@ def suppress_command(
         raise typer.BadParameter("name directory items, or give --all (not both)")
     targets: list[str | None] = [None] if everything else list(items or [])
     with store(database, profile) as context, context.transaction() as session:
+        actor = acting(session, by)
         rows = [
             row_json(
                 suppress(
-                    session, context.profile, actor=by, student_id=student, item=i, method=method
+                    session, context.profile, actor=actor, student_id=student, item=i, method=method
                 )
             )
             for i in targets
@@ -61,14 +70,14 @@ def suppress_command(
 
 def rescind_command(
     suppression: Annotated[int, typer.Argument(help="The suppression's id.")],
-    by: ByOption = "system",
+    by: ByOption,
     method: MethodOption = "written",
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",
 ) -> None:
     """End a suppression on the student's written rescission."""
     with store(database, profile) as context, context.transaction() as session:
-        rescind(session, actor=by, suppression_id=suppression, method=method)
+        rescind(session, actor=acting(session, by), suppression_id=suppression, method=method)
     typer.echo(f"suppression {suppression} rescinded")
 
 
@@ -78,6 +87,7 @@ def consent_grant(
     purpose: Annotated[str, typer.Option(help="What the disclosure is for.")],
     items: Annotated[str, typer.Option(help="Information items, comma-separated.")],
     form: Annotated[str, typer.Option(help="verbal, email, written or signed_authorization.")],
+    by: ByOption,
     to: Annotated[str | None, typer.Option("--to", help="The recipient's person id.")] = None,
     to_name: Annotated[str | None, typer.Option("--to-name", help="The recipient's name.")] = None,
     message_id: Annotated[str | None, typer.Option(help="An email consent's Message-ID.")] = None,
@@ -85,7 +95,6 @@ def consent_grant(
         str | None, typer.Option(help="SHA-256 of the signed document.")
     ] = None,
     expires: Annotated[str | None, typer.Option(help="When it lapses (YYYY-MM-DD).")] = None,
-    by: ByOption = "system",
     as_json: JsonOption = False,
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",
@@ -96,7 +105,7 @@ def consent_grant(
             grant_consent(
                 session,
                 context.profile,
-                actor=by,
+                actor=acting(session, by),
                 student_id=student,
                 recipient_id=to,
                 recipient_name=to_name,
@@ -118,26 +127,27 @@ def consent_grant(
 @consent_app.command("revoke")
 def consent_revoke(
     consent: Annotated[int, typer.Argument(help="The consent's id.")],
-    by: ByOption = "system",
+    by: ByOption,
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",
 ) -> None:
     """Revoke a consent; it cannot come back."""
     with store(database, profile) as context, context.transaction() as session:
-        revoke_consent(session, actor=by, consent_id=consent)
+        revoke_consent(session, actor=acting(session, by), consent_id=consent)
     typer.echo(f"consent {consent} revoked")
 
 
 @consent_app.command("list")
 def consent_list(
     student: Annotated[str, typer.Argument(help="The student's id.")],
+    reader: AsOption,
     as_json: JsonOption = False,
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",
 ) -> None:
     """List a student's consents, in force or not."""
     with store(database, profile) as context, context.transaction() as session:
-        rows = [row_json(c) for c in list_consents(session, student)]
+        rows = [row_json(c) for c in list_consents(session, acting(session, reader), student)]
     if as_json:
         echo_json(rows)
         return

@@ -9,15 +9,20 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from discretion.policy import DiscretionError
 from discretion.services import Context, NotMigratedError, open_context
 from discretion.services.errors import RefusedError
+from discretion.services.principals import Principal, principal_for_person
 
 __all__ = [
+    "AsOption",
+    "ByOption",
     "DatabaseOption",
     "JsonOption",
     "ProfileOption",
+    "acting",
     "echo_json",
     "fail",
     "failing",
@@ -42,6 +47,26 @@ DatabaseOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+ByOption = Annotated[
+    str,
+    typer.Option(
+        "--by",
+        help="Who makes the change (a person id); it is recorded in their name.",
+        show_default=False,
+    ),
+]
+AsOption = Annotated[
+    str, typer.Option("--as", help="Who reads (a person id), as they would.", show_default=False)
+]
+
+
+def acting(session: Session, person_id: str) -> Principal:
+    """Return the principal a command acts as: a person of the store, with their standing.
+
+    Raises:
+        NotFoundError: no such person.
+    """
+    return principal_for_person(session, person_id, "cli")
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

@@ -7,7 +7,16 @@ from typing import Annotated, Any
 
 import typer
 
-from discretion.cli.common import DatabaseOption, JsonOption, ProfileOption, echo_json, store
+from discretion.cli.common import (
+    AsOption,
+    ByOption,
+    DatabaseOption,
+    JsonOption,
+    ProfileOption,
+    acting,
+    echo_json,
+    store,
+)
 from discretion.services.changes import (
     grant_authorization,
     grant_web_permission,
@@ -28,7 +37,6 @@ web_app = typer.Typer(
     help="A student's permissions to post information on a named web site.", no_args_is_help=True
 )
 StudentArgument = Annotated[str, typer.Argument(help="The student's id.")]
-ByOption = Annotated[str, typer.Option("--by", help="Who records the change (a person id).")]
 
 
 def _state(row: dict[str, Any]) -> str:
@@ -50,7 +58,7 @@ def authorization_grant(
     agency: Annotated[str, typer.Option(help="The investigating agency.")],
     investigation: Annotated[str, typer.Option(help="The investigation the form authorises.")],
     document_sha256: Annotated[str, typer.Option(help="SHA-256 of the signed form.")],
-    by: ByOption = "system",
+    by: ByOption,
     as_json: JsonOption = False,
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",
@@ -60,7 +68,7 @@ def authorization_grant(
         row = row_json(
             grant_authorization(
                 session,
-                actor=by,
+                actor=acting(session, by),
                 student_id=student,
                 agency=agency,
                 investigation=investigation,
@@ -76,26 +84,27 @@ def authorization_grant(
 @authorization_app.command("revoke")
 def authorization_revoke(
     authorization: Annotated[int, typer.Argument(help="The authorisation's id.")],
-    by: ByOption = "system",
+    by: ByOption,
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",
 ) -> None:
     """Revoke a signed authorisation; it cannot come back."""
     with store(database, profile) as context, context.transaction() as session:
-        revoke_authorization(session, actor=by, authorization_id=authorization)
+        revoke_authorization(session, actor=acting(session, by), authorization_id=authorization)
     typer.echo(f"authorization {authorization} revoked")
 
 
 @authorization_app.command("list")
 def authorization_list(
     student: StudentArgument,
+    reader: AsOption,
     as_json: JsonOption = False,
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",
 ) -> None:
     """List a student's signed authorisations, in force or not."""
     with store(database, profile) as context, context.transaction() as session:
-        rows = [row_json(r) for r in list_authorizations(session, student)]
+        rows = [row_json(r) for r in list_authorizations(session, acting(session, reader), student)]
     _show(rows, as_json, lambda r: f"{r['agency']} for {r['investigation']}")
 
 
@@ -104,7 +113,7 @@ def web_grant(
     student: StudentArgument,
     site: Annotated[str, typer.Option(help="The web site (its address).")],
     items: Annotated[str, typer.Option(help="Information items, comma-separated.")],
-    by: ByOption = "system",
+    by: ByOption,
     as_json: JsonOption = False,
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",
@@ -115,7 +124,7 @@ def web_grant(
             grant_web_permission(
                 session,
                 context.profile,
-                actor=by,
+                actor=acting(session, by),
                 student_id=student,
                 site=site,
                 items=[i.strip() for i in items.split(",") if i.strip()],
@@ -130,38 +139,42 @@ def web_grant(
 @web_app.command("revoke")
 def web_revoke(
     permission: Annotated[int, typer.Argument(help="The permission's id.")],
-    by: ByOption = "system",
+    by: ByOption,
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",
 ) -> None:
     """Revoke a posting permission; it cannot come back."""
     with store(database, profile) as context, context.transaction() as session:
-        revoke_web_permission(session, actor=by, permission_id=permission)
+        revoke_web_permission(session, actor=acting(session, by), permission_id=permission)
     typer.echo(f"web permission {permission} revoked")
 
 
 @web_app.command("list")
 def web_list(
     student: StudentArgument,
+    reader: AsOption,
     as_json: JsonOption = False,
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",
 ) -> None:
     """List a student's posting permissions, in force or not."""
     with store(database, profile) as context, context.transaction() as session:
-        rows = [row_json(r) for r in list_web_permissions(session, student)]
+        rows = [
+            row_json(r) for r in list_web_permissions(session, acting(session, reader), student)
+        ]
     _show(rows, as_json, lambda r: f"{' '.join(r['items'])} on {r['site']}")
 
 
 def suppressions_command(
     student: StudentArgument,
+    reader: AsOption,
     as_json: JsonOption = False,
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",
 ) -> None:
     """List a student's suppressions and withholdings, in force or rescinded."""
     with store(database, profile) as context, context.transaction() as session:
-        rows = [row_json(r) for r in list_suppressions(session, student)]
+        rows = [row_json(r) for r in list_suppressions(session, acting(session, reader), student)]
     _show(
         rows,
         as_json,

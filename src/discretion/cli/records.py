@@ -10,21 +10,26 @@ from typing import Annotated
 import typer
 
 from discretion.cli.common import (
+    AsOption,
     DatabaseOption,
     JsonOption,
     ProfileOption,
+    acting,
     echo_json,
+    fail,
     store,
 )
 from discretion.importers.bundle import import_bundle
 from discretion.importers.demo import build_demo
+from discretion.services import access_journal
+from discretion.services.class_lists import release_class_list
+from discretion.services.context import parse_moment
 from discretion.services.directory import export, lookup
-from discretion.services.release import release_class_list, release_record
+from discretion.services.release import NOT_OPEN, release_record
 
 __all__ = ["db_app", "register"]
 
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
-AsOption = Annotated[str, typer.Option("--as", help="The person reading (their id).")]
 
 
 @db_app.command("upgrade")
@@ -91,12 +96,12 @@ def directory_command(
             items = context.profile.directory_items
             writer = csv.writer(sys.stdout, lineterminator="\n")
             writer.writerow(["id", *items])
-            for row in export(session, context.profile, reader):
+            for row in export(session, context.profile, acting(session, reader)):
                 writer.writerow([row.student_id, *(row.items.get(i, "") for i in items)])
             return
         if not query:
             raise typer.BadParameter("give a student's id, username or full name, or --all")
-        entry = lookup(session, context.profile, query, reader)
+        entry = lookup(session, context.profile, query, acting(session, reader) if reader else None)
     if as_json:
         echo_json(None if entry is None else entry.to_json())
     elif entry is None:
@@ -122,24 +127,26 @@ def release_command(
         released = release_record(
             session,
             context.profile,
-            reader_id=reader,
+            reader=acting(session, reader),
             student_id=student,
+            door="cli",
             purpose=purpose,
             channel=channel,
         )
+    if released.is_empty:
+        fail(NOT_OPEN.format(reader=f"`{reader}`"), 1)
     if as_json:
         echo_json(released.to_json())
         return
     if released.notice:
         typer.echo(released.notice)
     for item in released.items:
-        name = f"{item.item} ({item.subject})" if item.subject else item.item
-        if item.included:
-            conditions = f"  [{', '.join(item.conditions)}]" if item.conditions else ""
-            typer.echo(f"{name}: {'; '.join(item.values)}{conditions}")
-        else:
-            to = f" -> {item.refer_to}" if item.refer_to else ""
-            typer.echo(f"{name}: (withheld: {item.decision.value}{to}, {item.rule})")
+        conditions = f"  [{', '.join(item.conditions)}]" if item.conditions else ""
+        typer.echo(f"{item.label}: {'; '.join(item.values)}{conditions}")
+    for note in released.own_notes:
+        typer.echo(f"your own note (not part of the record): {note}")
+    if released.not_shown is not None:
+        typer.echo(released.not_shown.message)
     if released.logged is not None:
         typer.echo(f"logged as disclosure {released.logged.seq}")
 
@@ -154,7 +161,7 @@ def class_list_command(
     """Show a subject's class list to a member of its staff."""
     with store(database, profile) as context, context.transaction() as session:
         class_list = release_class_list(
-            session, context.profile, reader_id=reader, subject_id=subject
+            session, context.profile, reader=acting(session, reader), subject_id=subject
         )
     if as_json:
         echo_json(class_list.to_json())
@@ -165,6 +172,35 @@ def class_list_command(
         typer.echo(f"  {row['id']}  {row.get('name', '')}  {row.get('email', '')}")
 
 
+def journal_command(
+    reader: AsOption,
+    student: Annotated[str | None, typer.Option(help="Reads of this student's record.")] = None,
+    by_reader: Annotated[str | None, typer.Option("--reader", help="Reads by this person.")] = None,
+    since: Annotated[str | None, typer.Option(help="From this date (YYYY-MM-DD).")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=access_journal.MAX_PAGE)] = 100,
+    as_json: JsonOption = False,
+    database: DatabaseOption = None,
+    profile: ProfileOption = "mit",
+) -> None:
+    """Show who read which record and what they were shown: the Registrar's search, or a
+    student's own (--student themselves)."""
+    with store(database, profile) as context, context.transaction() as session:
+        who = acting(session, reader)
+        if student is not None and by_reader is None and since is None and who.is_person(student):
+            entries = access_journal.about(session, who, student, limit=limit)
+        else:
+            entries = access_journal.search(
+                session, who, student_id=student, reader_id=by_reader,
+                since=parse_moment(since) if since else None, limit=limit,
+            )  # fmt: skip
+    if as_json:
+        echo_json([e.to_json() for e in entries])
+        return
+    for e in entries:
+        shown = ", ".join(e.shown) if e.shown else "nothing"
+        typer.echo(f"{e.at:%Y-%m-%d %H:%M} {e.reader_id} read {e.student_id} ({e.door}): {shown}")
+
+
 def register(app: typer.Typer) -> None:
     """Add these commands to the CLI."""
     app.add_typer(db_app, name="db")
@@ -173,3 +209,4 @@ def register(app: typer.Typer) -> None:
     app.command("directory")(directory_command)
     app.command("release")(release_command)
     app.command("class-list")(class_list_command)
+    app.command("journal")(journal_command)

@@ -12,14 +12,17 @@ import uvicorn
 from uvicorn.supervisors import Multiprocess
 
 from discretion.cli.common import (
+    AsOption,
+    ByOption,
     DatabaseOption,
     JsonOption,
     ProfileOption,
+    acting,
     echo_json,
     fail,
     store,
 )
-from discretion.services import webhooks
+from discretion.services import sessions, webhooks
 from discretion.services.context import parse_moment
 from discretion.services.principals import ROLES, grant_role, link_subject
 from discretion.services.tokens import create_token, list_tokens, revoke_token
@@ -29,7 +32,7 @@ __all__ = ["register"]
 token_app = typer.Typer(help="API tokens for services and scripts.", no_args_is_help=True)
 people_app = typer.Typer(help="People's sign-in and granted roles.", no_args_is_help=True)
 webhook_app = typer.Typer(help="Webhooks that receive privacy changes.", no_args_is_help=True)
-ByOption = Annotated[str, typer.Option("--by", help="Who records the change (a person id).")]
+sessions_app = typer.Typer(help="People's sign-in sessions.", no_args_is_help=True)
 
 
 def serve_command(
@@ -86,18 +89,21 @@ def _listening_socket(host: str, port: int) -> socket.socket:
 def token_create(
     name: Annotated[str, typer.Option(help="Who uses it, e.g. 'LMS roster sync'.")],
     roles: Annotated[str, typer.Option(help=f"Comma-separated, of: {', '.join(ROLES)}.")],
+    by: ByOption,
     person: Annotated[str | None, typer.Option(help="Act as this person.")] = None,
     expires: Annotated[str | None, typer.Option(help="Expiry date (YYYY-MM-DD).")] = None,
-    by: ByOption = "system",
     as_json: JsonOption = False,
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",
 ) -> None:
-    """Make a token; its secret is printed once and never kept."""
+    """Make a token (an administrator does); its secret is printed once and never kept.
+
+    A token acting for a person may hold only roles that person holds.
+    """
     with store(database, profile) as context, context.transaction() as session:
         token, secret = create_token(
             session,
-            actor=by,
+            actor=acting(session, by),
             name=name,
             roles=[r.strip() for r in roles.split(",") if r.strip()],
             person_id=person,
@@ -142,13 +148,13 @@ def token_list(
 @token_app.command("revoke")
 def token_revoke(
     token: Annotated[int, typer.Argument(help="The token's id.")],
-    by: ByOption = "system",
+    by: ByOption,
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",
 ) -> None:
     """Revoke a token at once."""
     with store(database, profile) as context, context.transaction() as session:
-        revoke_token(session, actor=by, token_id=token)
+        revoke_token(session, actor=acting(session, by), token_id=token)
     typer.echo(f"token {token} revoked")
 
 
@@ -196,9 +202,43 @@ def webhook_deliver(
                 time.sleep(every)
 
 
+@sessions_app.command("list")
+def sessions_list(
+    person: Annotated[str, typer.Argument(help="Whose sessions (a person id).")],
+    reader: AsOption,
+    as_json: JsonOption = False,
+    database: DatabaseOption = None,
+    profile: ProfileOption = "mit",
+) -> None:
+    """List a person's sessions, newest first (an administrator, or the person)."""
+    with store(database, profile) as context, context.transaction() as session:
+        rows = sessions.list_sessions(session, actor=acting(session, reader), person_id=person)
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        state = f"ended {row['ended_at'][:16]}" if row["ended_at"] else "in force"
+        typer.echo(f"{row['via']} since {row['created_at'][:16]}, "
+                   f"last used {row['last_seen_at'][:16]}, {state}")  # fmt: skip
+
+
+@sessions_app.command("end")
+def sessions_end(
+    person: Annotated[str, typer.Argument(help="Whose sessions to end (a person id).")],
+    by: ByOption,
+    database: DatabaseOption = None,
+    profile: ProfileOption = "mit",
+) -> None:
+    """End every session of a person at once (an administrator does, or the person)."""
+    with store(database, profile) as context, context.transaction() as session:
+        ended = sessions.end_all(session, actor=acting(session, by), person_id=person)
+    typer.echo(f"{ended} {'session' if ended == 1 else 'sessions'} of {person} ended")
+
+
 def register(app: typer.Typer) -> None:
     """Add these commands to the CLI."""
     app.command("serve")(serve_command)
     app.add_typer(token_app, name="token")
     app.add_typer(people_app, name="people")
     app.add_typer(webhook_app, name="webhooks")
+    app.add_typer(sessions_app, name="sessions")

@@ -25,7 +25,7 @@ from discretion.importers.extras import EXTRAS
 from discretion.importers.oneroster import FILES, IGNORED
 from discretion.services.changes import grant_authorization
 from discretion.services.context import Context
-from discretion.services.principals import grant_role
+from discretion.services.principals import IMPORTER, grant_role
 
 __all__ = ["DEMO_PEOPLE", "build_demo", "write_demo_bundle"]
 
@@ -247,7 +247,7 @@ def build_demo(context: Context, students: int, seed: int) -> ImportSummary:
             grant_role(session, person_id=DEMO_PEOPLE["administrator"], role="administrator")
             grant_authorization(
                 session,
-                actor="import",
+                actor=IMPORTER,
                 student_id="student-000001",
                 agency="Federal Bureau of Investigation",
                 investigation="background check for a federal internship",

@@ -1,8 +1,10 @@
 """Consents, authorisations, posting permissions and suppressions: granted, ended, listed.
 
-Every change is recorded with who made it and when. Each ends in a final
-state: a revoked consent or a rescinded suppression never comes back; a new
-one is granted instead.
+Every change is recorded with who made it and when, and only someone who
+may make it does (``services.access``): the student or the Registrar's office
+for the student's choices, the Registrar alone for a rescission. Each ends in
+a final state: a revoked consent or a rescinded suppression never comes back;
+a new one is granted instead.
 """
 
 from __future__ import annotations
@@ -18,9 +20,16 @@ from sqlalchemy.orm import Session
 from discretion.policy import Profile
 from discretion.policy.errors import UnknownInformationError
 from discretion.services import privacy_feed
+from discretion.services.access import KEEPER, require_keeper, require_registrar
 from discretion.services.context import now
-from discretion.services.errors import ConflictError, InvalidRequestError, NotFoundError
+from discretion.services.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidRequestError,
+    NotFoundError,
+)
 from discretion.services.people import person, student
+from discretion.services.principals import Principal
 from discretion.store.models import Authorization, Change, Consent, Suppression, WebPermission
 
 __all__ = [
@@ -38,7 +47,6 @@ __all__ = [
     "revoke_consent",
     "revoke_web_permission",
     "row_json",
-    "student_of",
     "suppress",
 ]
 
@@ -55,17 +63,12 @@ def row_json(row: Any) -> dict[str, Any]:
     return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in data.items()}
 
 
-SYSTEM_ACTORS = ("import", "system")
-
-
-def _record(session: Session, actor: str, action: str, row: Any, student_id: str) -> None:
-    if actor not in SYSTEM_ACTORS:
-        person(session, actor)  # a person acting must be someone the store knows
+def _record(session: Session, actor: Principal, action: str, row: Any, student_id: str) -> None:
     session.flush()
     session.add(
         Change(
             at=now(),
-            actor=actor,
+            actor=actor.name,
             action=action,
             entity=row.__tablename__,
             entity_id=str(row.id),
@@ -97,7 +100,7 @@ def grant_consent(
     session: Session,
     profile: Profile,
     *,
-    actor: str,
+    actor: Principal,
     student_id: str,
     recipient_id: str | None,
     recipient_name: str | None,
@@ -112,9 +115,11 @@ def grant_consent(
     """Record a student's consent to disclose ``items`` to a recipient for ``purpose``.
 
     Raises:
+        ForbiddenError: the actor is neither the student nor the Registrar's office.
         InvalidRequestError: no recipient, no purpose, an unknown form, or no evidence
             for the form (an email needs its message id; a written or signed form its hash).
     """
+    require_keeper(actor, student_id)
     about = student(session, student_id)
     if form not in CONSENT_FORMS:
         raise InvalidRequestError(f"unknown consent form `{form}`; use {', '.join(CONSENT_FORMS)}")
@@ -144,17 +149,30 @@ def grant_consent(
         expires_at=expires_at,
         message_id=message_id,
         document_sha256=_hash(document_sha256),
-        recorded_by=actor,
+        recorded_by=actor.name,
     )
     session.add(consent)
     _record(session, actor, "grant", consent, about.id)
     return consent
 
 
-def _end(session: Session, model: type[Row], row_id: int, actor: str, what: str) -> Row:
+def _kept(session: Session, model: type[Row], row_id: int, actor: Principal, what: str) -> Row:
+    """Return the row, locked, if the actor keeps its student's choices.
+
+    To a caller who keeps no one's choices but their own, a row of another
+    student and a row that does not exist look the same.
+    """
     row = session.get(model, row_id, with_for_update=True)
     if row is None:
-        raise NotFoundError(f"unknown {what} `{row_id}`")
+        if actor.is_system or actor.has(KEEPER):
+            raise NotFoundError(f"unknown {what} `{row_id}`")
+        raise ForbiddenError(f"only the student or the Registrar's office ({KEEPER}) may do this")
+    require_keeper(actor, row.student_id)
+    return row
+
+
+def _end(session: Session, model: type[Row], row_id: int, actor: Principal, what: str) -> Row:
+    row = _kept(session, model, row_id, actor, what)
     ended = getattr(row, "revoked_at", None) or getattr(row, "rescinded_at", None)
     if ended is not None:
         raise ConflictError(
@@ -164,66 +182,50 @@ def _end(session: Session, model: type[Row], row_id: int, actor: str, what: str)
     return row
 
 
-def revoke_consent(session: Session, *, actor: str, consent_id: int) -> Consent:
+def revoke_consent(session: Session, *, actor: Principal, consent_id: int) -> Consent:
     """Revoke a consent (final)."""
     consent = _end(session, Consent, consent_id, actor, "consent")
-    consent.revoked_at, consent.revoked_by = now(), actor
+    consent.revoked_at, consent.revoked_by = now(), actor.name
     _record(session, actor, "revoke", consent, consent.student_id)
     return consent
 
 
-_KINDS = {
-    "consent": Consent,
-    "authorization": Authorization,
-    "web permission": WebPermission,
-    "suppression": Suppression,
-}
-
-
-def student_of(session: Session, kind: str, row_id: int) -> str:
-    """Return whose consent, authorization, web permission or suppression this is.
-
-    Raises:
-        NotFoundError: no such row.
-    """
-    model: Any = _KINDS[kind]
-    found = session.scalar(select(model.student_id).where(model.id == row_id))
-    if found is None:
-        raise NotFoundError(f"unknown {kind} `{row_id}`")
-    return str(found)
-
-
-def _list(session: Session, model: type[Row], student_id: str) -> list[Row]:
+def _list(session: Session, model: type[Row], reader: Principal, student_id: str) -> list[Row]:
+    require_keeper(reader, student_id)
     student(session, student_id)
     return list(
         session.scalars(select(model).where(model.student_id == student_id).order_by(model.id))
     )
 
 
-def list_consents(session: Session, student_id: str) -> list[Consent]:
+def list_consents(session: Session, reader: Principal, student_id: str) -> list[Consent]:
     """Return every consent of the student, in force or not, oldest first."""
-    return _list(session, Consent, student_id)
+    return _list(session, Consent, reader, student_id)
 
 
-def list_authorizations(session: Session, student_id: str) -> list[Authorization]:
+def list_authorizations(
+    session: Session, reader: Principal, student_id: str
+) -> list[Authorization]:
     """Return every signed authorisation of the student, in force or not, oldest first."""
-    return _list(session, Authorization, student_id)
+    return _list(session, Authorization, reader, student_id)
 
 
-def list_web_permissions(session: Session, student_id: str) -> list[WebPermission]:
+def list_web_permissions(
+    session: Session, reader: Principal, student_id: str
+) -> list[WebPermission]:
     """Return every posting permission of the student, in force or not, oldest first."""
-    return _list(session, WebPermission, student_id)
+    return _list(session, WebPermission, reader, student_id)
 
 
-def list_suppressions(session: Session, student_id: str) -> list[Suppression]:
+def list_suppressions(session: Session, reader: Principal, student_id: str) -> list[Suppression]:
     """Return every suppression of the student, in force or rescinded, oldest first."""
-    return _list(session, Suppression, student_id)
+    return _list(session, Suppression, reader, student_id)
 
 
 def grant_authorization(
     session: Session,
     *,
-    actor: str,
+    actor: Principal,
     student_id: str,
     agency: str,
     investigation: str,
@@ -232,6 +234,7 @@ def grant_authorization(
     expires_at: datetime | None = None,
 ) -> Authorization:
     """Record a form the student signed authorising one investigation by ``agency``."""
+    require_keeper(actor, student_id)
     about = student(session, student_id)
     if not agency.strip() or not investigation.strip():
         raise InvalidRequestError("an authorisation names the agency and the investigation")
@@ -242,17 +245,19 @@ def grant_authorization(
         signed_at=signed_at or now(),
         document_sha256=_hash(document_sha256) or "",
         expires_at=expires_at,
-        recorded_by=actor,
+        recorded_by=actor.name,
     )
     session.add(authorization)
     _record(session, actor, "grant", authorization, about.id)
     return authorization
 
 
-def revoke_authorization(session: Session, *, actor: str, authorization_id: int) -> Authorization:
+def revoke_authorization(
+    session: Session, *, actor: Principal, authorization_id: int
+) -> Authorization:
     """Revoke a signed authorisation (final)."""
     authorization = _end(session, Authorization, authorization_id, actor, "authorization")
-    authorization.revoked_at, authorization.revoked_by = now(), actor
+    authorization.revoked_at, authorization.revoked_by = now(), actor.name
     _record(session, actor, "revoke", authorization, authorization.student_id)
     return authorization
 
@@ -261,12 +266,13 @@ def grant_web_permission(
     session: Session,
     profile: Profile,
     *,
-    actor: str,
+    actor: Principal,
     student_id: str,
     site: str,
     items: Sequence[str],
 ) -> WebPermission:
     """Record a student's permission to post ``items`` on ``site``."""
+    require_keeper(actor, student_id)
     about = student(session, student_id)
     if not site.strip():
         raise InvalidRequestError("a posting permission names its web site")
@@ -275,17 +281,19 @@ def grant_web_permission(
         site=site.strip(),
         items=_items(profile, items),
         granted_at=now(),
-        recorded_by=actor,
+        recorded_by=actor.name,
     )
     session.add(permission)
     _record(session, actor, "grant", permission, about.id)
     return permission
 
 
-def revoke_web_permission(session: Session, *, actor: str, permission_id: int) -> WebPermission:
+def revoke_web_permission(
+    session: Session, *, actor: Principal, permission_id: int
+) -> WebPermission:
     """Revoke a posting permission (final)."""
     permission = _end(session, WebPermission, permission_id, actor, "web permission")
-    permission.revoked_at, permission.revoked_by = now(), actor
+    permission.revoked_at, permission.revoked_by = now(), actor.name
     _record(session, actor, "revoke", permission, permission.student_id)
     return permission
 
@@ -294,7 +302,7 @@ def suppress(
     session: Session,
     profile: Profile,
     *,
-    actor: str,
+    actor: Principal,
     student_id: str,
     item: str | None,
     method: str,
@@ -303,8 +311,10 @@ def suppress(
     """Suppress one directory item, or (``item`` None) withhold everything.
 
     Raises:
+        ForbiddenError: the actor is neither the student nor the Registrar's office.
         ConflictError: the same suppression is already in force.
     """
+    require_keeper(actor, student_id)
     about = student(session, student_id)
     if method not in SUPPRESSION_METHODS:
         raise InvalidRequestError(
@@ -326,7 +336,7 @@ def suppress(
         item=item,
         requested_at=requested_at or now(),
         method=method,
-        recorded_by=actor,
+        recorded_by=actor.name,
     )
     session.add(suppression)
     action = "withhold" if item is None else "suppress"
@@ -335,19 +345,21 @@ def suppress(
     return suppression
 
 
-def rescind(session: Session, *, actor: str, suppression_id: int, method: str) -> Suppression:
+def rescind(session: Session, *, actor: Principal, suppression_id: int, method: str) -> Suppression:
     """End a suppression; only the student's written rescission does (final).
 
     Raises:
+        ForbiddenError: the actor is not the Registrar's office, which records rescissions.
         InvalidRequestError: the rescission was not in writing.
     """
+    require_registrar(actor)
     if method != "written":
         raise InvalidRequestError(
             "a suppression ends only by the student's written rescission; use --method written"
         )
     suppression = _end(session, Suppression, suppression_id, actor, "suppression")
     at = now()
-    suppression.rescinded_at, suppression.rescinded_by = at, actor
+    suppression.rescinded_at, suppression.rescinded_by = at, actor.name
     _record(session, actor, "rescind", suppression, suppression.student_id)
     privacy_feed.record(session, suppression, "rescind", at)
     return suppression

@@ -1,30 +1,42 @@
-"""The directory: one student at a time from outside, and lists only inside.
+"""The directory: one student at a time from outside, the reader's view inside, lists only inside.
 
-Lookups ask the policy what each item may show. From outside, only the items
-the directory shows by default and the student left open, and for a
-withheld or unknown student the same empty answer. No listing of several
-students leaves the Institute: the policy bans it, and ``export`` asks.
+Lookups ask the policy what each item may show, with the reader's standing.
+From outside, only the items the directory shows by default and the student
+left open; inside, every item the reader may see, a withheld student marked
+as such to those who may see them. A reader allowed nothing gets the answer
+an unknown or ambiguous name gets.
+
+A lookup does the same work whether or not it finds someone: the same two
+statements (the match, then the student's values and suppressions, for an
+id that matches nothing when nobody was found) and one ruling on the same
+items, so neither the answer nor the time it takes tells a withheld student
+from one who does not exist.
+
+No listing of several students leaves the Institute: the policy bans it,
+and ``export`` asks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from discretion.policy import Profile, Ruling, decide, parse_question
 from discretion.policy.vocabulary import Condition, Decision, RecipientKind
 from discretion.services.errors import RefusedError
-from discretion.services.facts import student_json
-from discretion.services.people import person, recipient_kind
-from discretion.store.models import DirectoryValue, Person, Suppression
+from discretion.services.people import recipient_kind, relations
+from discretion.services.principals import Principal
+from discretion.store.models import DirectoryValue, Person, Suppression, full_name_key
 
 __all__ = ["Entry", "export", "find_student", "lookup"]
 
 _LISTING_CONDITIONS = {Condition.OMIT_SUPPRESSED_STUDENTS}
+# an id no student has (ids are never empty): what a lookup that found nobody reads
+_NOBODY = ""
 
 
 @dataclass(frozen=True)
@@ -40,71 +52,107 @@ class Entry:
         return {"id": self.student_id, "items": self.items, "withheld": self.withheld}
 
 
+def _normal(query: str) -> str:
+    return " ".join(query.split())
+
+
 def find_student(session: Session, query: str) -> Person | None:
     """Return the one student whose id, username or full name is exactly ``query``.
 
     No prefix, wildcard or partial match; None when nobody or several match.
     """
-    text = " ".join(query.split())
-    if not text:
+    found = _match(session, _normal(query))
+    return None if found is None else session.get(Person, found[0])
+
+
+def _match(session: Session, text: str) -> tuple[str, str | None, str | None] | None:
+    """Return the id, level and status of the one student ``text`` names exactly.
+
+    One statement of three indexed lookups (id, username, lowered full name).
+    """
+    full_name = full_name_key(Person.given_name, Person.family_name)
+    columns = (Person.id, Person.level, Person.status)
+    students = Person.kind == "student"
+    matches = union_all(
+        select(*columns).where(students, Person.id == text),
+        select(*columns).where(students, Person.username == text),
+        select(*columns).where(students, full_name == text.lower()),
+    ).subquery()
+    rows = session.execute(select(matches).distinct().limit(2)).all()
+    if len(rows) != 1 or not text:
         return None
-    full_name = func.lower(Person.given_name + " " + Person.family_name)
-    found = session.scalars(
-        select(Person)
-        .where(
-            Person.kind == "student",
-            or_(Person.id == text, Person.username == text, full_name == text.lower()),
+    student_id, level, status = rows[0]
+    return student_id, level, status
+
+
+def _values_and_suppressions(
+    session: Session, student_id: str
+) -> tuple[dict[str, str], list[str | None]]:
+    """Return a student's directory values and suppressions in force, in one statement."""
+    rows: Sequence[Any] = session.execute(
+        union_all(
+            select(literal("v"), DirectoryValue.item, DirectoryValue.value).where(
+                DirectoryValue.student_id == student_id
+            ),
+            select(literal("s"), Suppression.item, null()).where(
+                Suppression.student_id == student_id, Suppression.rescinded_at.is_(None)
+            ),
         )
-        .limit(2)
     ).all()
-    return found[0] if len(found) == 1 else None
+    values = {item: value for kind, item, value in rows if kind == "v"}
+    suppressed = [item for kind, item, _ in rows if kind == "s"]
+    return values, suppressed
 
 
-def _kind(reader: Person | None, about: Person | None) -> RecipientKind:
+def _recipient(
+    session: Session, profile: Profile, reader: Principal | None, student_id: str
+) -> dict[str, Any]:
     if reader is None:
-        return RecipientKind.PUBLIC
-    kind = recipient_kind(reader, about)
-    # the directory serves the community: an official's need to know is for `release`
-    return RecipientKind.COMMUNITY if kind is RecipientKind.OFFICIAL else kind
+        return {"kind": RecipientKind.PUBLIC.value}
+    return {
+        "kind": recipient_kind(reader, student_id).value,
+        "relations": relations(session, profile, reader, student_id),
+    }
 
 
 def lookup(
-    session: Session, profile: Profile, query: str, reader_id: str | None = None
+    session: Session, profile: Profile, query: str, reader: Principal | None = None
 ) -> Entry | None:
-    """Return one student's directory entry as ``reader_id`` (None: the public) may see it.
+    """Return one student's directory entry as ``reader`` (None: the public) may see it.
 
-    Returns None for an unknown, ambiguous or wholly withheld student alike.
+    Returns None for an unknown or ambiguous name and for a student the reader
+    may see nothing of, alike.
+
+    Raises:
+        ForbiddenError: the reader is a service acting as no one (it has the public's view).
     """
-    reader = person(session, reader_id) if reader_id else None
-    about = find_student(session, query)
-    if about is None:
-        return None
-    values = {
-        row.item: row.value
-        for row in session.scalars(
-            select(DirectoryValue).where(DirectoryValue.student_id == about.id)
-        )
+    if reader is not None:
+        reader.require_person()
+    found = _match(session, _normal(query))
+    student_id, level, status = found or (_NOBODY, None, None)
+    values, suppressions = _values_and_suppressions(session, student_id)
+    items = sorted(profile.shown_by_default if reader is None else profile.directory_items)
+    student = {
+        "status": status or "current",
+        "level": level or "undergraduate",
+        "suppressed": sorted({s for s in suppressions if s is not None}),
+        # nobody found reads as someone who withheld everything: the same ruling's work
+        "withheld": found is None or None in suppressions,
     }
-    if reader is None:
-        values = {k: v for k, v in values.items() if k in profile.shown_by_default}
-    if not values:
-        return None
-    facts = student_json(session, about)
-    kind = _kind(reader, about)
     question = {
-        "recipient": {"kind": kind.value},
-        "information": sorted(values),
-        "student": facts,
+        "recipient": _recipient(session, profile, reader, student_id),
+        "information": items,
+        "student": student,
     }
     ruling = decide(parse_question(question, profile), profile)
     shown = {
         item: values[item]
         for item, item_ruling in ruling.by_information.items()
-        if item_ruling.decision is Decision.PERMIT
+        if item_ruling.decision is Decision.PERMIT and item in values
     }
-    if not shown and kind is RecipientKind.PUBLIC:
+    if found is None or not shown:
         return None
-    return Entry(about.id, shown, withheld=facts["withheld"] and reader is not None)
+    return Entry(student_id, shown, withheld=bool(student["withheld"]) and reader is not None)
 
 
 def _listing_ruling(profile: Profile, kind: RecipientKind, item: str, **student: Any) -> Ruling:
@@ -117,14 +165,15 @@ def _listing_ruling(profile: Profile, kind: RecipientKind, item: str, **student:
     return decide(parse_question(question, profile), profile)
 
 
-def export(session: Session, profile: Profile, reader_id: str) -> Iterator[Entry]:
+def export(session: Session, profile: Profile, reader: Principal) -> Iterator[Entry]:
     """Yield every student's directory entry, masked, for a reader inside the Institute.
 
     Raises:
         RefusedError: the policy does not let this reader have a listing.
     """
-    reader = person(session, reader_id)
-    kind = _kind(reader, None)
+    kind = recipient_kind(reader, None)
+    # the listing serves the community: an official's need to know is for `release`
+    kind = RecipientKind.COMMUNITY if kind is RecipientKind.OFFICIAL else kind
     open_items, refused = [], None
     for item in profile.directory_items:
         ruling = _listing_ruling(profile, kind, item)
@@ -135,7 +184,7 @@ def export(session: Session, profile: Profile, reader_id: str) -> Iterator[Entry
             refused = refused or ruling
     if not open_items:
         assert refused is not None  # INVARIANT: some item's ruling explains the refusal
-        raise RefusedError(f"a listing of students may not go to `{reader_id}`", refused)
+        raise RefusedError(f"a listing of students may not go to `{reader.name}`", refused)
     suppressed = exists().where(
         Suppression.student_id == DirectoryValue.student_id,
         Suppression.rescinded_at.is_(None),

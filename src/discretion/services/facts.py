@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from discretion.policy import Profile
 from discretion.policy.vocabulary import ConsentForm
 from discretion.services.people import recipient_kind, relations
+from discretion.services.principals import Principal
 from discretion.store.models import Authorization, Consent, Person, Suppression, WebPermission
 
 __all__ = [
@@ -55,18 +56,25 @@ def student_json(session: Session, student: Person) -> dict[str, Any]:
 
 
 def recipient_json(
-    session: Session, profile: Profile, reader: Person, about: Person, stated: dict[str, Any]
+    session: Session,
+    profile: Profile,
+    reader: Principal,
+    about_id: str,
+    stated: dict[str, Any],
+    subject_id: str | None = None,
 ) -> dict[str, Any]:
     """Return the question's ``recipient`` object: stated facts, with the store's in charge.
 
-    The kind and relations come from the store; need to know is what the
-    relations give through the profile's matrix, never what was stated.
+    The kind and relations come from the reader's standing (the store's,
+    narrowed by their token); need to know is what the relations give
+    through the profile's matrix, never what was stated. With ``subject_id``,
+    only relations through that subject count.
     """
     recipient = {k: v for k, v in stated.items() if k in ("assigned_to_subject", "legal_process")}
     recipient |= {
-        "id": reader.id,
-        "kind": recipient_kind(reader, about).value,
-        "relations": relations(session, profile, reader, about),
+        "id": reader.person_id,
+        "kind": recipient_kind(reader, about_id).value,
+        "relations": relations(session, profile, reader, about_id, subject_id),
         "need_to_know": False,
     }
     return recipient

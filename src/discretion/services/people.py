@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from discretion.policy import Profile
 from discretion.policy.vocabulary import RecipientKind
 from discretion.services.errors import InvalidRequestError, NotFoundError
-from discretion.store.models import Advising, Enrollment, OfficeMember, Person
+from discretion.store.models import Advising, Enrollment, Person
+
+if TYPE_CHECKING:
+    from discretion.services.principals import Principal
 
 __all__ = ["display_name", "person", "recipient_kind", "relations", "student"]
 
@@ -46,47 +51,52 @@ def display_name(someone: Person) -> str:
     return f"{someone.given_name} {someone.family_name}"
 
 
-def recipient_kind(reader: Person, about: Person | None) -> RecipientKind:
-    """Return what kind of recipient ``reader`` is for information about ``about``."""
-    if about is not None and reader.id == about.id:
+def recipient_kind(reader: Principal, about_id: str | None) -> RecipientKind:
+    """Return what kind of recipient ``reader`` is for information about student ``about_id``.
+
+    The roles decide, not the person's kind alone: a token narrowed to no
+    role reads as the public would.
+    """
+    if about_id is not None and reader.is_person(about_id) and reader.has("student"):
         return RecipientKind.SELF
-    if reader.kind == "official":
+    if reader.has("official"):
         return RecipientKind.OFFICIAL
-    if reader.kind == "student":
+    if reader.has("student"):
         return RecipientKind.COMMUNITY
-    return RecipientKind(reader.recipient_kind or RecipientKind.PUBLIC)
+    if reader.kind == "external" and reader.outside_kind:
+        return RecipientKind(reader.outside_kind)
+    return RecipientKind.PUBLIC
 
 
 def relations(
     session: Session,
     profile: Profile,
-    reader: Person,
-    about: Person,
+    reader: Principal,
+    about_id: str,
     subject_id: str | None = None,
 ) -> list[str]:
     """Return the reader's relations to the student that the profile's matrix knows.
 
-    Offices the reader belongs to, advising, and their role in any subject the
-    student takes, or, for a record of one subject, in that subject only: the
-    instructor of one subject has no need to know the grades of another.
+    The offices the reader acts in, advising, and their role in any subject
+    the student takes, or, for a record of one subject, in that subject only:
+    the instructor of one subject has no need to know the grades of another.
+    Only an official has relations, and only as far as their roles reach.
     """
-    if reader.kind != "official":
+    if not reader.has("official") or reader.person_id is None:
         return []
-    found = set(
-        session.scalars(select(OfficeMember.office).where(OfficeMember.person_id == reader.id))
-    )
-    advises = session.get(Advising, (reader.id, about.id))
+    found = set(reader.offices)
+    advises = session.get(Advising, (reader.person_id, about_id))
     if advises is not None:
         found.add("advisor")
     taken = select(Enrollment.subject_id).where(
-        Enrollment.person_id == about.id, Enrollment.role == "student"
+        Enrollment.person_id == about_id, Enrollment.role == "student"
     )
     if subject_id is not None:
         taken = taken.where(Enrollment.subject_id == subject_id)
     found |= set(
         session.scalars(
             select(Enrollment.role).where(
-                Enrollment.person_id == reader.id,
+                Enrollment.person_id == reader.person_id,
                 Enrollment.role.in_(SUBJECT_ROLES),
                 Enrollment.subject_id.in_(taken),
             )

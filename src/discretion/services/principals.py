@@ -1,10 +1,15 @@
-"""Who is calling: a person signed in, or a service with a token, and the roles they hold.
+"""Who is asking: a person signed in, a token, or the system itself, and what they may do.
 
 Roles come from the store, never from what a caller says: a student is a
 student record, an official an official's, an office member belongs to an
 office (the Registrar's members are also ``registrar``), and ``administrator``
-is granted explicitly. Need to know stays the policy's business: a role
-opens a door; the policy decides what is read behind it.
+is granted explicitly. A token or a session may narrow a person's roles and
+never widen them; what the narrowed roles leave out is gone everywhere: the
+offices (and so the need to know they give) follow ``office_member`` and
+``registrar``, the advising and subject relations follow ``official``.
+
+Every service asks this one principal; need to know stays the policy's
+business: a role opens a door, the policy decides what is read behind it.
 """
 
 from __future__ import annotations
@@ -21,28 +26,48 @@ from discretion.store.models import Enrollment, OfficeMember, Person, PersonRole
 __all__ = [
     "GRANTABLE_ROLES",
     "ROLES",
+    "IMPORTER",
     "Principal",
     "find_by_subject",
     "demo_people",
     "grant_role",
     "link_subject",
     "principal_for_person",
+    "roles_of",
 ]
 
 ROLES = ("student", "official", "office_member", "registrar", "administrator", "service")
 GRANTABLE_ROLES = ("administrator",)
 REGISTRAR_OFFICE = "registrar"
+IMPORT_VIA = "import"
 
 
 @dataclass(frozen=True)
 class Principal:
-    """The caller of a request."""
+    """Who is asking, with the roles and offices they may act with here.
+
+    ``kind`` is the person's kind in the store (student, official, external)
+    and ``outside_kind`` what sort of recipient an outsider is (employer,
+    parent, ...); both are None for a service acting as no one.
+    """
 
     person_id: str | None
     roles: frozenset[str]
-    via: str  # session | token | demo
+    via: str  # oidc | demo | token | cli | store | import
     offices: frozenset[str] = field(default_factory=frozenset)
     token_id: int | None = None
+    kind: str | None = None
+    outside_kind: str | None = None
+
+    @property
+    def name(self) -> str:
+        """Return how changes are recorded: the person's id, or the system's door."""
+        return self.person_id or self.via
+
+    @property
+    def is_system(self) -> bool:
+        """Return whether this is Discretion's own import, not a caller."""
+        return self.via == IMPORT_VIA
 
     def has(self, *roles: str) -> bool:
         """Return whether the caller holds any of ``roles``."""
@@ -81,6 +106,10 @@ class Principal:
             raise ForbiddenError(f"only the student or a holder of {', '.join(roles)} may do this")
 
 
+# Discretion's own importer (bundles and the demo campus): no door can act as it
+IMPORTER = Principal(None, frozenset(), IMPORT_VIA)
+
+
 def _roles_of(session: Session, someone: Person) -> tuple[set[str], set[str]]:
     roles: set[str] = set()
     if someone.kind == "student":
@@ -103,6 +132,9 @@ def principal_for_person(
 ) -> Principal:
     """Return the principal of a person; a token's roles narrow theirs, never widen them.
 
+    The offices narrow with the roles: without ``office_member`` a person acts
+    in no office, and without ``registrar`` not in the Registrar's.
+
     Raises:
         NotFoundError: no such person.
     """
@@ -110,7 +142,28 @@ def principal_for_person(
     roles, offices = _roles_of(session, someone)
     if token_roles is not None:
         roles &= token_roles
-    return Principal(someone.id, frozenset(roles), via, frozenset(offices))
+    if "office_member" not in roles:
+        offices = set()
+    if "registrar" not in roles:
+        offices.discard(REGISTRAR_OFFICE)
+    return Principal(
+        someone.id,
+        frozenset(roles),
+        via,
+        frozenset(offices),
+        kind=someone.kind,
+        outside_kind=someone.recipient_kind,
+    )
+
+
+def roles_of(session: Session, person_id: str) -> frozenset[str]:
+    """Return the roles the store gives a person.
+
+    Raises:
+        NotFoundError: no such person.
+    """
+    roles, _ = _roles_of(session, person(session, person_id))
+    return frozenset(roles)
 
 
 def find_by_subject(session: Session, subject: str) -> Person | None:

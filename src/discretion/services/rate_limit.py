@@ -1,7 +1,9 @@
 """A fixed-window rate limit kept in the store, so every process and host shares it.
 
 Clients are known by a keyed hash of their address: the table never holds
-an address.
+an address. Windows older than the one before the current are swept by age,
+whoever they belonged to, so a client that never comes back (or a forged
+address) leaves nothing behind for long.
 """
 
 from __future__ import annotations
@@ -17,12 +19,17 @@ from sqlalchemy.orm import Session
 from discretion.services.context import now
 from discretion.store.models import RateWindow
 
-__all__ = ["client_key", "hit"]
+__all__ = ["client_key", "hit", "sweep", "window_of"]
 
 
 def client_key(address: str, salt: bytes) -> str:
     """Return the key a client is counted under."""
     return hmac.new(salt, address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def window_of(at: datetime, window_seconds: int) -> int:
+    """Return the number of the window ``at`` falls in."""
+    return int(at.timestamp() // window_seconds)
 
 
 def hit(
@@ -44,10 +51,12 @@ def hit(
         .returning(RateWindow.hits)
     )
     hits = session.execute(upsert).scalar_one()
-    if hits == 1:  # a new window: forget this client's old ones
-        session.execute(
-            delete(RateWindow).where(RateWindow.client == client, RateWindow.window < window)
-        )
     if hits <= limit:
         return None
     return max(1, int((window + 1) * window_seconds - moment + 0.999))
+
+
+def sweep(session: Session, window: int) -> int:
+    """Forget every client's windows before the one before ``window``; return how many went."""
+    result = session.execute(delete(RateWindow).where(RateWindow.window < window - 1))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -37,6 +37,8 @@ __all__ = [
 ]
 
 STATUSES = ("open", "assigned", "closed")
+# who may record a referred request
+OPENERS = ("official", "administrator", "service")
 
 
 def referral_json(referral: Referral) -> dict[str, Any]:
@@ -48,7 +50,7 @@ def open_referral(
     session: Session,
     profile: Profile,
     *,
-    actor: str,
+    actor: Principal,
     question: dict[str, Any],
     requester: str,
     note: str | None = None,
@@ -56,9 +58,11 @@ def open_referral(
     """Record a request the policy refers, in the queue of the office it names.
 
     Raises:
+        ForbiddenError: the actor is not an official, an administrator or a service.
         InvalidRequestError: the policy does not refer this request (it says what it says).
     """
-    answer = ask(session, profile, question)
+    actor.require(*OPENERS)
+    answer = ask(session, profile, question, caller=actor)
     ruling = answer.ruling
     if ruling.decision is not Decision.REFER or ruling.refer_to is None:
         rule = ruling.reasons[0].rule
@@ -78,7 +82,7 @@ def open_referral(
         note=note,
         status="open",
         opened_at=now(),
-        opened_by=actor,
+        opened_by=actor.name,
     )
     session.add(referral)
     session.flush()
@@ -96,8 +100,10 @@ def list_referrals(
     """Return the referrals of the caller's offices (every office for an administrator).
 
     Raises:
+        ForbiddenError: the caller works in no office and is no administrator.
         InvalidRequestError: an unknown status.
     """
+    principal.require("office_member", "administrator")
     if status is not None and status not in STATUSES:
         raise InvalidRequestError(f"unknown status `{status}`; use {', '.join(STATUSES)}")
     query = select(Referral).order_by(Referral.id)
@@ -110,6 +116,7 @@ def list_referrals(
 
 
 def _owned(session: Session, principal: Principal, referral_id: int) -> Referral:
+    principal.require("office_member")
     referral = session.get(Referral, referral_id, with_for_update=True)
     if referral is None:
         raise NotFoundError(f"unknown referral `{referral_id}`")
@@ -152,7 +159,6 @@ def close_referral(
     if not outcome.strip():
         raise InvalidRequestError("say what the office did (outcome)")
     referral = _owned(session, principal, referral_id)
-    actor = principal.person_id or "service"
     referral.status, referral.outcome = "closed", outcome.strip()
-    referral.closed_at, referral.closed_by = now(), actor
+    referral.closed_at, referral.closed_by = now(), principal.name
     return referral

@@ -1,8 +1,15 @@
-"""Enforced reads: a student's record, or a subject's class list, as one person sees it.
+"""Enforced reads: a student's record as one reader may see it, and nothing more.
 
-Each item is included or masked as its ruling says; a withheld student's
-record carries a visible notice; every included item whose ruling says
-``record_disclosure`` goes into the disclosure log in the same transaction.
+Each item goes out only if its ruling permits it; what is masked is absent,
+not listed: the release never names a masked item's category, subject,
+count or rule. It says instead that some information is not shown and what
+would change that, worked out from the reader's standing over every item the
+profile knows, so the notice reveals nothing about the records that exist.
+A reader whom the rulings allow nothing gets the answer an unknown id gets.
+
+A withheld student's record carries a visible notice; every included item
+whose ruling says ``record_disclosure`` goes into the disclosure log, and
+every read, allowed or not, into the access journal, in the same transaction.
 """
 
 from __future__ import annotations
@@ -16,26 +23,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from discretion.policy import Profile, Ruling, decide, parse_question
+from discretion.policy.profile import Office
 from discretion.policy.vocabulary import Condition, Decision
-from discretion.services import disclosure_log
+from discretion.services import access_journal, disclosure_log
 from discretion.services.asking import complete_question
 from discretion.services.context import now
-from discretion.services.errors import NotFoundError, RefusedError
-from discretion.services.people import (
-    SUBJECT_ROLES,
-    display_name,
-    person,
-    relations,
-    student,
-)
-from discretion.store.models import DirectoryValue, Enrollment, Record, Subject
+from discretion.services.facts import recipient_json
+from discretion.services.people import SUBJECT_ROLES, display_name
+from discretion.services.principals import Principal
+from discretion.store.models import DirectoryValue, Person, Record, Subject
 
 __all__ = [
+    "NOT_OPEN",
     "WITHHELD_NOTICE",
-    "ClassList",
+    "NotShown",
     "ReleasedItem",
     "ReleasedRecord",
-    "release_class_list",
     "release_record",
 ]
 
@@ -43,43 +46,73 @@ WITHHELD_NOTICE = (
     "CONFIDENTIAL: this student has withheld their information from the directory. "
     "Release nothing about them without their written consent."
 )
-CLASS_LIST_ITEMS = ("name", "email", "course", "year")
+# the one answer for an unknown id, someone who is no student, and a record the reader
+# may see nothing of
+NOT_OPEN = "no student record with that id is open to {reader}"
 
 
 @dataclass(frozen=True)
 class ReleasedItem:
-    """One item of a record: its values if included, why it is masked if not."""
+    """One item the reader may see, with the rule that allowed it and its conditions."""
 
     item: str
-    decision: Decision
     rule: str
-    values: list[str] = field(default_factory=list)
-    refer_to: str | None = None
+    values: list[str]
     conditions: list[str] = field(default_factory=list)
     # the code of the subject the record belongs to, for records of one subject
     subject: str | None = None
 
     @property
-    def included(self) -> bool:
-        """Return whether the reader may see the item."""
-        return self.decision is Decision.PERMIT
+    def label(self) -> str:
+        """Return the item as the journal names it (with its subject, if any)."""
+        return f"{self.item} ({self.subject})" if self.subject else self.item
 
     def to_json(self) -> dict[str, Any]:
-        """Return the item as JSON-ready data (masked items carry no values)."""
+        """Return the item as JSON-ready data."""
         return {
             "item": self.item,
             "subject": self.subject,
-            "decision": self.decision.value,
             "rule": self.rule,
-            "values": self.values if self.included else None,
-            "refer_to": self.refer_to,
+            "values": self.values,
             "conditions": self.conditions,
         }
 
 
 @dataclass(frozen=True)
+class NotShown:
+    """That some information is not shown to this reader, and what would change that."""
+
+    consent_would_help: bool
+    ask: tuple[Office, ...]
+
+    @property
+    def message(self) -> str:
+        """Return the notice in plain words."""
+        parts = ["Some information held about this student is not shown to you."]
+        if self.consent_would_help:
+            parts.append(
+                "The student's written consent, naming you, the purpose and the information, "
+                "would let more of it be released to you."
+            )
+        if self.ask:
+            offices = "; ".join(
+                f"{o.name} ({o.location})" if o.location else o.name for o in self.ask
+            )
+            parts.append(f"To ask for more, go to: {offices}.")
+        return " ".join(parts)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the notice as JSON-ready data."""
+        return {
+            "message": self.message,
+            "consent_would_help": self.consent_would_help,
+            "ask": [office.to_json() for office in self.ask],
+        }
+
+
+@dataclass(frozen=True)
 class ReleasedRecord:
-    """A student's record as released to one reader."""
+    """A student's record as released to one reader: only what they may see."""
 
     student_id: str
     reader_id: str
@@ -87,6 +120,12 @@ class ReleasedRecord:
     notice: str | None
     logged: disclosure_log.Entry | None
     own_notes: list[str] = field(default_factory=list)
+    not_shown: NotShown | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        """Return whether the reader may see nothing (the door answers as for an unknown id)."""
+        return not self.items and not self.own_notes
 
     def to_json(self) -> dict[str, Any]:
         """Return the release as JSON-ready data."""
@@ -95,6 +134,7 @@ class ReleasedRecord:
             "reader": self.reader_id,
             "notice": self.notice,
             "items": [i.to_json() for i in self.items],
+            "not_shown": None if self.not_shown is None else self.not_shown.to_json(),
             "logged": None if self.logged is None else self.logged.seq,
             "own_notes": self.own_notes,
         }
@@ -134,29 +174,71 @@ def _subject_codes(session: Session, groups: Iterable[Group]) -> dict[str, str]:
     return {subject_id: code for subject_id, code in rows}
 
 
+def _rule(profile: Profile, question: dict[str, Any]) -> Ruling:
+    return decide(parse_question(question, profile), profile)
+
+
+def _not_shown(profile: Profile, question: dict[str, Any]) -> NotShown | None:
+    """Return what the reader's standing keeps from them, over every item of the profile.
+
+    Asked of the profile's items, not of the records on file, so the notice
+    is the same whatever the student's record holds. A reader whose relation
+    runs through a subject may be kept from the records of other subjects.
+    """
+    everything = {**question, "information": sorted(profile.items)}
+    ruling = _rule(profile, everything)
+    masked = [i for i, r in ruling.by_information.items() if r.decision is not Decision.PERMIT]
+    scoped = set(question["recipient"]["relations"]) & set(SUBJECT_ROLES)
+    if not masked and not scoped:
+        return None
+    offices = {
+        r.refer_to.id: r.refer_to
+        for r in ruling.by_information.values()
+        if r.refer_to is not None and r.decision is not Decision.PERMIT
+    }
+    consented = _rule(profile, {**everything, "consent": {"form": "written", "specific": True}})
+    helps = bool(scoped) or any(
+        consented.by_information[item].decision is Decision.PERMIT for item in masked
+    )
+    return NotShown(helps, tuple(offices[key] for key in sorted(offices)))
+
+
 def release_record(
     session: Session,
     profile: Profile,
     *,
-    reader_id: str,
+    reader: Principal,
     student_id: str,
+    door: str,
     purpose: str | None = None,
     channel: str = "in_person",
     at: datetime | None = None,
 ) -> ReleasedRecord:
-    """Return the student's record as ``reader_id`` may see it, logging what the law asks."""
+    """Return the student's record as ``reader`` may see it; log and journal the read.
+
+    An id that names no student returns an empty release, as a record the
+    reader may see nothing of does; both are journaled.
+
+    Raises:
+        ForbiddenError: the reader is not a person.
+    """
     at = at or now()
-    reader, about = person(session, reader_id), student(session, student_id)
-    values, own_notes = _record_values(session, about.id, reader.id)
+    reader_id = reader.require_person()
+    about = session.get(Person, student_id)
+    if about is None or about.kind != "student":
+        access_journal.record(session, reader=reader, student_id=student_id, shown=[], door=door)
+        return ReleasedRecord(student_id, reader_id, [], None, None)
+    values, own_notes = _record_values(session, about.id, reader_id)
     base: dict[str, Any] = {
-        "recipient": {"id": reader.id},
+        "recipient": {"id": reader_id},
         "student": {"id": about.id},
         "channel": channel,
+        "information": sorted({item for item, _ in values}) or ["name"],
     }
     if purpose is not None:
         base["purpose"] = purpose
-    base["information"] = sorted({item for item, _ in values}) or ["name"]
-    question, _, _ = complete_question(session, profile, base, at)
+    question, _, _ = complete_question(session, profile, base, at, caller=reader)
+    facts = question["student"]
     codes = _subject_codes(session, values)
     released: list[ReleasedItem] = []
     logged_items: list[str] = []
@@ -164,108 +246,50 @@ def release_record(
     for item, subject_id in sorted(values, key=lambda g: (g[0], codes.get(g[1] or "", ""))):
         asked = {**question, "information": [item]}
         if subject_id is not None:
-            scoped = relations(session, profile, reader, about, subject_id)
-            asked["recipient"] = {**question["recipient"], "relations": scoped}
-        ruling = decide(parse_question(asked, profile), profile)
+            asked["recipient"] = recipient_json(
+                session, profile, reader, about.id, {}, subject_id=subject_id
+            )
+        ruling = _rule(profile, asked)
         item_ruling = ruling.by_information[item]
+        if item_ruling.decision is not Decision.PERMIT:
+            continue  # masked means absent
         released.append(
             ReleasedItem(
                 item,
-                item_ruling.decision,
                 item_ruling.rule,
                 values[(item, subject_id)],
-                item_ruling.refer_to.id if item_ruling.refer_to else None,
                 [c.value for c in ruling.conditions],
                 codes.get(subject_id) if subject_id is not None else None,
             )
         )
-        if item_ruling.decision is Decision.PERMIT and (
-            Condition.RECORD_DISCLOSURE in ruling.conditions
-        ):
+        if Condition.RECORD_DISCLOSURE in ruling.conditions:
             logged_items.append(item)
             logged_rules.append(item_ruling.rule)
+    shown = [item.label for item in released]
+    access_journal.record(session, reader=reader, student_id=about.id, shown=shown, door=door)
+    if not released and not own_notes:
+        return ReleasedRecord(student_id, reader_id, [], None, None)
     logged = None
     if logged_items:
+        holder = session.get(Person, reader_id)
+        assert holder is not None  # INVARIANT: a principal's person exists
         logged = disclosure_log.append(
             session,
-            actor_id=reader.id,
-            recipient=reader.organization or display_name(reader),
+            actor_id=reader_id,
+            recipient=holder.organization or display_name(holder),
             student_id=about.id,
             items=sorted(set(logged_items)),
             rules=sorted(set(logged_rules)),
             purpose=purpose,
             at=at,
         )
-    shows_anything = any(i.included for i in released)
-    notice = WITHHELD_NOTICE if question["student"]["withheld"] and shows_anything else None
-    return ReleasedRecord(about.id, reader.id, released, notice, logged, own_notes)
-
-
-@dataclass(frozen=True)
-class ClassList:
-    """A subject's class list for its assigned staff."""
-
-    subject_id: str
-    code: str
-    ruling: Ruling
-    students: list[dict[str, Any]]
-
-    def to_json(self) -> dict[str, Any]:
-        """Return the list and the conditions it comes with."""
-        return {
-            "subject": self.subject_id,
-            "code": self.code,
-            "conditions": [c.value for c in self.ruling.conditions],
-            "students": self.students,
-        }
-
-
-def release_class_list(
-    session: Session, profile: Profile, *, reader_id: str, subject_id: str, channel: str = "paper"
-) -> ClassList:
-    """Return the class list of a subject to a member of its staff.
-
-    Raises:
-        RefusedError: the reader is not assigned to the subject (the ruling says why).
-    """
-    reader = person(session, reader_id)
-    subject = session.get(Subject, subject_id)
-    if subject is None:
-        raise NotFoundError(f"unknown subject `{subject_id}`")
-    roles = set(
-        session.scalars(
-            select(Enrollment.role).where(
-                Enrollment.subject_id == subject.id, Enrollment.person_id == reader.id
-            )
-        )
+    notice = WITHHELD_NOTICE if facts["withheld"] and released else None
+    return ReleasedRecord(
+        about.id,
+        reader_id,
+        released,
+        notice,
+        logged,
+        own_notes,
+        _not_shown(profile, question),
     )
-    question = {
-        "act": "share_class_list",
-        "recipient": {
-            "kind": "official" if reader.kind == "official" else "community",
-            "assigned_to_subject": bool(roles & set(SUBJECT_ROLES)),
-        },
-        "information": list(CLASS_LIST_ITEMS),
-        "students": "many",
-        "channel": channel,
-    }
-    ruling = decide(parse_question(question, profile), profile)
-    if ruling.decision is not Decision.PERMIT:
-        raise RefusedError(
-            f"the class list of `{subject.code}` may not go to `{reader.id}`", ruling
-        )
-    enrolled = select(Enrollment.person_id).where(
-        Enrollment.subject_id == subject.id, Enrollment.role == "student"
-    )
-    rows = session.execute(
-        select(DirectoryValue.student_id, DirectoryValue.item, DirectoryValue.value)
-        .where(
-            DirectoryValue.student_id.in_(enrolled),
-            DirectoryValue.item.in_(CLASS_LIST_ITEMS),
-        )
-        .order_by(DirectoryValue.student_id)
-    )
-    students: dict[str, dict[str, Any]] = {}
-    for student_id, item, value in rows:
-        students.setdefault(student_id, {"id": student_id})[item] = value
-    return ClassList(subject.id, subject.code, ruling, list(students.values()))

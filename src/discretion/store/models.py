@@ -21,13 +21,17 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    func,
+    literal_column,
     text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeDecorator
 
 __all__ = [
+    "AccessEntry",
     "Advising",
     "ApiToken",
     "Authorization",
@@ -51,8 +55,10 @@ __all__ = [
     "Suppression",
     "Term",
     "WebPermission",
+    "WebSession",
     "Webhook",
     "WebhookDelivery",
+    "full_name_key",
 ]
 
 NAMING = {
@@ -90,6 +96,15 @@ class Base(DeclarativeBase):
     type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime(), date: Date()}
 
 
+def full_name_key(given: Any, family: Any) -> ColumnElement[str]:
+    """Return the lowered full name the directory looks people up by (an indexed expression).
+
+    The space is a literal, not a bound parameter, so a query's expression
+    is the index's expression on every database.
+    """
+    return func.lower(given + literal_column("' '") + family)
+
+
 def _person_fk(nullable: bool = False) -> Mapped[Any]:
     return mapped_column(String(64), ForeignKey("person.id"), nullable=nullable, index=True)
 
@@ -109,6 +124,11 @@ class Person(Base):
     recipient_kind: Mapped[str | None] = mapped_column(String(32))  # outsiders: employer, ...
     organization: Mapped[str | None] = mapped_column(String(300))  # outsiders: who they act for
     oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
+
+    __table_args__ = (
+        # the directory finds a student by exact full name, in any case, without a scan
+        Index("ix_person_full_name", full_name_key(given_name, family_name)),
+    )
 
 
 class OfficeMember(Base):
@@ -397,3 +417,41 @@ class RateWindow(Base):
     client: Mapped[str] = mapped_column(String(64), primary_key=True)  # a hash, not the address
     window: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     hits: Mapped[int] = mapped_column(Integer)
+
+    # old windows are swept by age, whoever they belonged to
+    __table_args__ = (Index("ix_rate_window_window", "window"),)
+
+
+# a 64-bit key that SQLite still numbers itself (only INTEGER PRIMARY KEY does)
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class AccessEntry(Base):
+    """One read of a student's record, allowed or not: the access journal (append-only)."""
+
+    __tablename__ = "access_journal"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    reader_id: Mapped[str] = mapped_column(String(64))
+    via: Mapped[str] = mapped_column(String(16))
+    door: Mapped[str] = mapped_column(String(16))
+    student_id: Mapped[str] = mapped_column(String(64))  # as asked: it may name nobody
+    shown: Mapped[list[str]] = mapped_column(JSON)  # items, never their values
+
+    __table_args__ = (
+        Index("ix_access_journal_student", "student_id", "id"),
+        Index("ix_access_journal_reader", "reader_id", "id"),
+    )
+
+
+class WebSession(Base):
+    """A sign-in: the cookie carries a secret whose SHA-256 is the id; sign-out ends it here."""
+
+    __tablename__ = "web_session"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
+    via: Mapped[str] = mapped_column(String(16))  # oidc | demo
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    ended_by: Mapped[str | None] = mapped_column(String(64))

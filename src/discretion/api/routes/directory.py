@@ -17,24 +17,15 @@ from starlette.concurrency import run_in_threadpool
 from discretion.api.auth import Caller, context_of, transaction
 from discretion.api.errors import ApiError
 from discretion.api.models import DirectoryEntry, ErrorBody
+from discretion.services.context import now
 from discretion.services.directory import lookup
-from discretion.services.rate_limit import client_key, hit
+from discretion.services.rate_limit import client_key, hit, sweep, window_of
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["directory"])
 NOT_FOUND = "no directory entry matches; give an exact id, username or full name"
 Exact = Query(min_length=1, max_length=200, description="An exact id, username or full name")
-
-
-def _entry(request: Request, q: str, reader: str | None) -> dict[str, Any]:
-    with transaction(request) as session:
-        entry = lookup(session, context_of(request).profile, q, reader)
-    with transaction(request) as session:
-        entry = lookup(session, context_of(request).profile, q)
-    if entry is None:
-        raise ApiError(404, "not_found", NOT_FOUND)
-    return entry.to_json()
 
 
 @router.get(
@@ -44,17 +35,32 @@ def _entry(request: Request, q: str, reader: str | None) -> dict[str, Any]:
     summary="Look up one student, as someone inside",
 )
 def inside(request: Request, principal: Caller, q: str = Exact) -> dict[str, Any]:
-    """Every unsuppressed directory item of one student, for a signed-in person."""
-    return _entry(request, q, principal.require_person())
+    """Every directory item of one student that the caller may see; withheld students marked.
+
+    A student the caller may see nothing of answers as an unknown name does.
+    """
+    with transaction(request) as session:
+        entry = lookup(session, context_of(request).profile, q, principal)
+    if entry is None:
+        raise ApiError(404, "not_found", NOT_FOUND)
+    return entry.to_json()
 
 
 def _client(request: Request) -> str:
+    """Return the key of the client's address (a trusted proxy's forwarding already applied)."""
     settings = request.app.state.settings
-    forwarded = request.headers.get("X-Forwarded-For") if settings.trust_forwarded else None
-    address = (forwarded or "").split(",")[0].strip()
-    if not address:
-        address = request.client.host if request.client else "unknown"
+    address = request.client.host if request.client else "unknown"
     return client_key(address, settings.secret_key.encode())
+
+
+def _sweep(request: Request, window: int) -> None:
+    """Once per window in each process, forget every client's old windows."""
+    state = request.app.state
+    if getattr(state, "swept_window", None) == window:
+        return
+    state.swept_window = window
+    with transaction(request) as session:
+        sweep(session, window)
 
 
 def _public_entry(request: Request, q: str) -> dict[str, Any]:
@@ -64,12 +70,15 @@ def _public_entry(request: Request, q: str) -> dict[str, Any]:
     only for that short transaction, not for the lookup.
     """
     settings = request.app.state.settings
+    at = now()
+    _sweep(request, window_of(at, settings.public_rate_window))
     with transaction(request) as session:
         wait = hit(
             session,
             _client(request),
             limit=settings.public_rate_limit,
             window_seconds=settings.public_rate_window,
+            at=at,
         )
     if wait is not None:
         raise ApiError(

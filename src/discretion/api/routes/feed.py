@@ -6,14 +6,13 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 
-from discretion.api.auth import Caller, transaction
+from discretion.api.auth import Administrator, FeedReader, transaction
 from discretion.api.models import Delivery, PrivacyChanges, RowId, Webhook, WebhookIn
 from discretion.services import privacy_feed, webhooks
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["privacy changes"])
-READERS = ("service", "registrar", "administrator")
 
 
 @router.get(
@@ -23,14 +22,13 @@ READERS = ("service", "registrar", "administrator")
 )
 def changes(
     request: Request,
-    principal: Caller,
+    principal: FeedReader,
     after: int = Query(
         default=0, ge=0, le=2**63 - 1, description="The cursor the last page returned"
     ),
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> dict[str, Any]:
     """Page through the changes; ask again with ``next_cursor`` for the next ones."""
-    principal.require(*READERS)
     with transaction(request) as session:
         page = privacy_feed.changes_after(session, after, limit)
     return {
@@ -50,30 +48,25 @@ def _webhook(row: Any, secret: str | None = None) -> dict[str, Any]:
 
 
 @router.post("/v1/webhooks", status_code=201, response_model=Webhook, summary="Register a webhook")
-def register(request: Request, principal: Caller, body: WebhookIn) -> dict[str, Any]:
+def register(request: Request, principal: Administrator, body: WebhookIn) -> dict[str, Any]:
     """Register a receiver; its signing secret is shown in this answer only."""
-    principal.require("administrator")
     with transaction(request) as session:
-        row, secret = webhooks.register(
-            session, url=body.url, actor=principal.person_id or "service"
-        )
+        row, secret = webhooks.register(session, url=body.url, actor=principal.name)
         return _webhook(row, secret)
 
 
 @router.get("/v1/webhooks", response_model=list[Webhook], summary="Registered webhooks")
-def listing(request: Request, principal: Caller) -> list[dict[str, Any]]:
+def listing(request: Request, principal: Administrator) -> list[dict[str, Any]]:
     """Every webhook, active or disabled (secrets are not shown)."""
-    principal.require("administrator")
     with transaction(request) as session:
         return [_webhook(row) for row in webhooks.list_webhooks(session)]
 
 
 @router.post("/v1/webhooks/{webhook_id}/disable", response_model=Webhook, summary="Disable one")
-def disable(request: Request, principal: Caller, webhook_id: RowId) -> dict[str, Any]:
+def disable(request: Request, principal: Administrator, webhook_id: RowId) -> dict[str, Any]:
     """Stop sending to a webhook (it gets no new deliveries)."""
-    principal.require("administrator")
     with transaction(request) as session:
-        row = webhooks.disable(session, webhook_id=webhook_id, actor=principal.person_id or "x")
+        row = webhooks.disable(session, webhook_id=webhook_id, actor=principal.name)
         return _webhook(row)
 
 
@@ -82,9 +75,10 @@ def disable(request: Request, principal: Caller, webhook_id: RowId) -> dict[str,
     response_model=list[Delivery],
     summary="Deliveries to one webhook",
 )
-def deliveries(request: Request, principal: Caller, webhook_id: RowId) -> list[dict[str, Any]]:
+def deliveries(
+    request: Request, principal: Administrator, webhook_id: RowId
+) -> list[dict[str, Any]]:
     """Every delivery: state, attempts, last status, when it was delivered or is next tried."""
-    principal.require("administrator")
     with transaction(request) as session:
         return [
             {

@@ -1,20 +1,23 @@
 """A student's record as the caller may read it, and the student's own choices.
 
-The record is masked by the policy for the reader. Suppressions, consents,
-authorisations and web-posting permissions are the student's to see and
-change, and the Registrar's to keep; nobody else's.
+The record carries only what the policy lets the reader see; a reader it
+allows nothing gets the answer an unknown id gets. Suppressions, consents,
+authorisations, web-posting permissions and the records of who saw what are
+the student's to see and change, and the Registrar's to keep; the services
+decide who may (``services.access``), the routes only pass the caller on.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 
 from discretion.api.auth import Caller, context_of, transaction
 from discretion.api.errors import ApiError
 from discretion.api.models import (
+    Access,
     AuthorizationIn,
     AuthorizationOut,
     ConsentIn,
@@ -28,7 +31,8 @@ from discretion.api.models import (
     WebPermissionIn,
     WebPermissionOut,
 )
-from discretion.services import InvalidRequestError, disclosure_log
+from discretion.services import InvalidRequestError, access_journal, disclosure_log
+from discretion.services.access import require_keeper
 from discretion.services.changes import (
     grant_authorization,
     grant_consent,
@@ -42,26 +46,20 @@ from discretion.services.changes import (
     revoke_consent,
     revoke_web_permission,
     row_json,
-    student_of,
     suppress,
 )
 from discretion.services.context import parse_moment
-from discretion.services.principals import Principal
-from discretion.services.release import release_record
+from discretion.services.release import NOT_OPEN, release_record
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["students"])
-KEEPER = "registrar"  # the office that keeps students' choices on file
 Rows = list[dict[str, Any]]
+StudentId = Annotated[str, Path(min_length=1, max_length=64, description="The student's id")]
 Channel = Literal[
     "in_person", "phone", "letter", "paper", "email", "email_encrypted", "web_public",
     "web_restricted",
 ]  # fmt: skip
-
-
-def _actor(principal: Principal) -> str:
-    return principal.require_person()
 
 
 def _when(text: str | None) -> datetime | None:
@@ -81,22 +79,27 @@ def _when(text: str | None) -> datetime | None:
 def record(
     request: Request,
     principal: Caller,
-    student_id: str,
+    student_id: StudentId,
     purpose: str | None = Query(default=None, max_length=500),
     channel: Channel = "in_person",
 ) -> dict[str, Any]:
-    """Release the record as the signed-in person may see it; the log records what the law asks."""
-    reader = principal.require_person()
+    """Release what the signed-in person may see; the read is journaled, and logged if the law asks.
+
+    A record the caller may see nothing of answers exactly as an unknown id does.
+    """
     with transaction(request) as session:
         released = release_record(
             session,
             context_of(request).profile,
-            reader_id=reader,
+            reader=principal,
             student_id=student_id,
+            door="api",
             purpose=purpose,
             channel=channel,
         )
-        return released.to_json()
+    if released.is_empty:
+        raise ApiError(404, "not_found", NOT_OPEN.format(reader="you"))
+    return released.to_json()
 
 
 @router.get(
@@ -104,11 +107,10 @@ def record(
     summary="A student's suppressions",
     response_model=list[SuppressionOut],
 )
-def suppressions(request: Request, principal: Caller, student_id: str) -> Rows:
+def suppressions(request: Request, principal: Caller, student_id: StudentId) -> Rows:
     """List suppressions and withholding, in force or rescinded."""
-    principal.require_self_or(student_id, KEEPER)
     with transaction(request) as session:
-        return [row_json(r) for r in list_suppressions(session, student_id)]
+        return [row_json(r) for r in list_suppressions(session, principal, student_id)]
 
 
 @router.post(
@@ -118,15 +120,14 @@ def suppressions(request: Request, principal: Caller, student_id: str) -> Rows:
     response_model=SuppressionOut,
 )
 def add_suppression(
-    request: Request, principal: Caller, student_id: str, body: SuppressionIn
+    request: Request, principal: Caller, student_id: StudentId, body: SuppressionIn
 ) -> dict[str, Any]:
     """Suppress one directory item, or (no item) withhold everything."""
-    principal.require_self_or(student_id, KEEPER)
     with transaction(request) as session:
         row = suppress(
             session,
             context_of(request).profile,
-            actor=_actor(principal),
+            actor=principal,
             student_id=student_id,
             item=body.item,
             method=body.method,
@@ -143,12 +144,8 @@ def rescind_suppression(
     request: Request, principal: Caller, suppression_id: RowId, body: RescissionIn
 ) -> dict[str, Any]:
     """End a suppression on the student's written rescission (the Registrar records it)."""
-    principal.require(KEEPER)
     with transaction(request) as session:
-        student_of(session, "suppression", suppression_id)
-        row = rescind(
-            session, actor=_actor(principal), suppression_id=suppression_id, method=body.method
-        )
+        row = rescind(session, actor=principal, suppression_id=suppression_id, method=body.method)
         return row_json(row)
 
 
@@ -157,11 +154,10 @@ def rescind_suppression(
     summary="A student's consents",
     response_model=list[ConsentOut],
 )
-def consents(request: Request, principal: Caller, student_id: str) -> Rows:
+def consents(request: Request, principal: Caller, student_id: StudentId) -> Rows:
     """List consents, in force or not."""
-    principal.require_self_or(student_id, KEEPER)
     with transaction(request) as session:
-        return [row_json(r) for r in list_consents(session, student_id)]
+        return [row_json(r) for r in list_consents(session, principal, student_id)]
 
 
 @router.post(
@@ -171,15 +167,14 @@ def consents(request: Request, principal: Caller, student_id: str) -> Rows:
     response_model=ConsentOut,
 )
 def add_consent(
-    request: Request, principal: Caller, student_id: str, body: ConsentIn
+    request: Request, principal: Caller, student_id: StudentId, body: ConsentIn
 ) -> dict[str, Any]:
     """Record a consent with its evidence (an email's Message-ID, a signed form's SHA-256)."""
-    principal.require_self_or(student_id, KEEPER)
     with transaction(request) as session:
         row = grant_consent(
             session,
             context_of(request).profile,
-            actor=_actor(principal),
+            actor=principal,
             student_id=student_id,
             recipient_id=body.recipient_id,
             recipient_name=body.recipient_name,
@@ -195,15 +190,13 @@ def add_consent(
 
 def _revoke(request: Request, principal: Caller, kind: str, row_id: int) -> dict[str, Any]:
     with transaction(request) as session:
-        principal.require_self_or(student_of(session, kind, row_id), KEEPER)
-        actor = _actor(principal)
         row: Any
         if kind == "consent":
-            row = revoke_consent(session, actor=actor, consent_id=row_id)
+            row = revoke_consent(session, actor=principal, consent_id=row_id)
         elif kind == "authorization":
-            row = revoke_authorization(session, actor=actor, authorization_id=row_id)
+            row = revoke_authorization(session, actor=principal, authorization_id=row_id)
         else:
-            row = revoke_web_permission(session, actor=actor, permission_id=row_id)
+            row = revoke_web_permission(session, actor=principal, permission_id=row_id)
         return row_json(row)
 
 
@@ -222,11 +215,10 @@ def revoke_a_consent(request: Request, principal: Caller, consent_id: RowId) -> 
     summary="Signed authorisations",
     response_model=list[AuthorizationOut],
 )
-def authorizations(request: Request, principal: Caller, student_id: str) -> Rows:
+def authorizations(request: Request, principal: Caller, student_id: StudentId) -> Rows:
     """List signed authorisations for background checks."""
-    principal.require_self_or(student_id, KEEPER)
     with transaction(request) as session:
-        return [row_json(r) for r in list_authorizations(session, student_id)]
+        return [row_json(r) for r in list_authorizations(session, principal, student_id)]
 
 
 @router.post(
@@ -236,14 +228,13 @@ def authorizations(request: Request, principal: Caller, student_id: str) -> Rows
     response_model=AuthorizationOut,
 )
 def add_authorization(
-    request: Request, principal: Caller, student_id: str, body: AuthorizationIn
+    request: Request, principal: Caller, student_id: StudentId, body: AuthorizationIn
 ) -> dict[str, Any]:
     """Record a form the student signed for one investigation."""
-    principal.require_self_or(student_id, KEEPER)
     with transaction(request) as session:
         row = grant_authorization(
             session,
-            actor=_actor(principal),
+            actor=principal,
             student_id=student_id,
             agency=body.agency,
             investigation=body.investigation,
@@ -269,11 +260,10 @@ def revoke_an_authorization(
     summary="Web-posting permissions",
     response_model=list[WebPermissionOut],
 )
-def web_permissions(request: Request, principal: Caller, student_id: str) -> Rows:
+def web_permissions(request: Request, principal: Caller, student_id: StudentId) -> Rows:
     """List permissions to post on named web sites."""
-    principal.require_self_or(student_id, KEEPER)
     with transaction(request) as session:
-        return [row_json(r) for r in list_web_permissions(session, student_id)]
+        return [row_json(r) for r in list_web_permissions(session, principal, student_id)]
 
 
 @router.post(
@@ -283,15 +273,14 @@ def web_permissions(request: Request, principal: Caller, student_id: str) -> Row
     response_model=WebPermissionOut,
 )
 def add_web_permission(
-    request: Request, principal: Caller, student_id: str, body: WebPermissionIn
+    request: Request, principal: Caller, student_id: StudentId, body: WebPermissionIn
 ) -> dict[str, Any]:
     """Record a permission to post named items on a web site."""
-    principal.require_self_or(student_id, KEEPER)
     with transaction(request) as session:
         row = grant_web_permission(
             session,
             context_of(request).profile,
-            actor=_actor(principal),
+            actor=principal,
             student_id=student_id,
             site=body.site,
             items=body.items,
@@ -316,8 +305,26 @@ def revoke_a_web_permission(
     response_model=list[Disclosure],
     summary="The disclosures recorded about a student",
 )
-def disclosures(request: Request, principal: Caller, student_id: str) -> Rows:
+def disclosures(request: Request, principal: Caller, student_id: StudentId) -> Rows:
     """The student's own view of the disclosure log (34 CFR 99.32(c)), or the Registrar's."""
-    principal.require_self_or(student_id, KEEPER)
+    require_keeper(principal, student_id)  # the service reads the log for anyone it is given
     with transaction(request) as session:
         return [e.to_json() for e in disclosure_log.entries_for(session, student_id)]
+
+
+@router.get(
+    "/v1/students/{student_id}/accesses",
+    response_model=list[Access],
+    summary="Who read the student's record",
+)
+def accesses(
+    request: Request,
+    principal: Caller,
+    student_id: StudentId,
+    after: int = Query(default=0, ge=0, le=2**63 - 1, description="Entries after this id"),
+    limit: int = Query(default=100, ge=1, le=access_journal.MAX_PAGE),
+) -> Rows:
+    """Each read of the record from the access journal: who, when, by which door, shown what."""
+    with transaction(request) as session:
+        entries = access_journal.about(session, principal, student_id, after=after, limit=limit)
+        return [e.to_json() for e in entries]

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 
 from discretion.api.auth import Caller, context_of, transaction
 from discretion.api.models import ClassList
-from discretion.services.release import release_class_list
+from discretion.services.class_lists import release_class_list
 
 __all__ = ["router"]
 
@@ -22,9 +22,8 @@ router = APIRouter(tags=["subjects"])
 )
 def class_list(request: Request, principal: Caller, subject_id: str) -> dict[str, Any]:
     """The list goes to the subject's instructors, TAs and administrators only."""
-    reader = principal.require_person()
     with transaction(request) as session:
         listed = release_class_list(
-            session, context_of(request).profile, reader_id=reader, subject_id=subject_id
+            session, context_of(request).profile, reader=principal, subject_id=subject_id
         )
         return listed.to_json()

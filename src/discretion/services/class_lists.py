@@ -1,0 +1,106 @@
+"""Class lists: a subject's students, for the staff assigned to that subject only.
+
+The policy decides (``class_lists`` rules); this module asks it with the
+reader's standing: staff of the subject are officials assigned to it, and a
+token that leaves out ``official`` reads as no staff member at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from discretion.policy import Profile, Ruling, decide, parse_question
+from discretion.policy.vocabulary import Decision, RecipientKind
+from discretion.services.errors import NotFoundError, RefusedError
+from discretion.services.people import SUBJECT_ROLES, recipient_kind
+from discretion.services.principals import Principal
+from discretion.store.models import DirectoryValue, Enrollment, Subject
+
+__all__ = ["CLASS_LIST_ITEMS", "ClassList", "release_class_list"]
+
+CLASS_LIST_ITEMS = ("name", "email", "course", "year")
+
+
+@dataclass(frozen=True)
+class ClassList:
+    """A subject's class list for its assigned staff."""
+
+    subject_id: str
+    code: str
+    ruling: Ruling
+    students: list[dict[str, Any]]
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the list and the conditions it comes with."""
+        return {
+            "subject": self.subject_id,
+            "code": self.code,
+            "conditions": [c.value for c in self.ruling.conditions],
+            "students": self.students,
+        }
+
+
+def _assigned(session: Session, reader: Principal, subject_id: str) -> bool:
+    if reader.person_id is None or not reader.has("official"):
+        return False
+    roles = session.scalars(
+        select(Enrollment.role).where(
+            Enrollment.subject_id == subject_id, Enrollment.person_id == reader.person_id
+        )
+    )
+    return bool(set(roles) & set(SUBJECT_ROLES))
+
+
+def release_class_list(
+    session: Session,
+    profile: Profile,
+    *,
+    reader: Principal,
+    subject_id: str,
+    channel: str = "paper",
+) -> ClassList:
+    """Return the class list of a subject to a member of its staff.
+
+    Raises:
+        NotFoundError: no such subject.
+        RefusedError: the reader is not assigned to the subject (the ruling says why).
+    """
+    subject = session.get(Subject, subject_id)
+    if subject is None:
+        raise NotFoundError(f"unknown subject `{subject_id}`")
+    kind = recipient_kind(reader, None)
+    question = {
+        "act": "share_class_list",
+        "recipient": {
+            # a student or outsider is no member of any subject's staff
+            "kind": kind.value if kind is RecipientKind.OFFICIAL else "community",
+            "assigned_to_subject": _assigned(session, reader, subject.id),
+        },
+        "information": list(CLASS_LIST_ITEMS),
+        "students": "many",
+        "channel": channel,
+    }
+    ruling = decide(parse_question(question, profile), profile)
+    if ruling.decision is not Decision.PERMIT:
+        raise RefusedError(
+            f"the class list of `{subject.code}` may not go to `{reader.name}`", ruling
+        )
+    enrolled = select(Enrollment.person_id).where(
+        Enrollment.subject_id == subject.id, Enrollment.role == "student"
+    )
+    rows = session.execute(
+        select(DirectoryValue.student_id, DirectoryValue.item, DirectoryValue.value)
+        .where(
+            DirectoryValue.student_id.in_(enrolled),
+            DirectoryValue.item.in_(CLASS_LIST_ITEMS),
+        )
+        .order_by(DirectoryValue.student_id)
+    )
+    students: dict[str, dict[str, Any]] = {}
+    for student_id, item, value in rows:
+        students.setdefault(student_id, {"id": student_id})[item] = value
+    return ClassList(subject.id, subject.code, ruling, list(students.values()))
