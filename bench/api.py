@@ -179,11 +179,11 @@ def main() -> None:
         admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(args.postgres).set(database=name).render_as_string(hide_password=False)
+        db_url = make_url(args.postgres).set(database=name).render_as_string(hide_password=False)
         kind = "PostgreSQL"
     else:
-        url, kind = f"sqlite:///{tmp / 'bench.sqlite3'}", "SQLite"
-    env = {**os.environ, "DISCRETION_DATABASE_URL": url, "DISCRETION_SECRET_KEY": "bench",
+        db_url, kind = f"sqlite:///{tmp / 'bench.sqlite3'}", "SQLite"
+    env = {**os.environ, "DISCRETION_DATABASE_URL": db_url, "DISCRETION_SECRET_KEY": "bench",
            "DISCRETION_PUBLIC_RATE": "1000000000/60"}  # fmt: skip
     server = None
     try:
@@ -232,7 +232,7 @@ def main() -> None:
         print("|---|---:|---:|---:|---:|")
         for label, rate, p50, p99 in results:
             print(f"| {label} | {rate:,.0f} | {p50:.2f} | {p99:.2f} | {rate / bare:.2f} |")
-        held, unknown = withheld_and_unknown(port, withheld_name(url), args.rounds)
+        held, unknown = withheld_and_unknown(port, withheld_name(db_url), args.rounds)
         print(f"\nPublic directory, 404 for a withheld student and for an unknown name, "
               f"{args.rounds} interleaved requests each on one connection:\n")  # fmt: skip
         print("| answer | median ms |\n|---|---:|")
