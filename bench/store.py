@@ -4,7 +4,10 @@
 - a masked internal directory export of every student, beside a raw SELECT of
   the same columns in the same run (target: within 2x of it);
 - disclosure-log appends per second (one transaction each), and verifying a
-  log of 1,000,000 entries.
+  log of 1,000,000 entries;
+- public directory lookups of 1,000 students by exact full name (an indexed
+  expression), beside lookups of the same students by id (the primary key)
+  in the same run.
 
 PostgreSQL runs when DISCRETION_TEST_DATABASE_URL (or --postgres) names a
 server; the benchmark makes and drops its own database there.
@@ -29,9 +32,9 @@ from sqlalchemy.engine import make_url
 from discretion.importers.bundle import import_bundle
 from discretion.importers.demo import write_demo_bundle
 from discretion.services import Context, disclosure_log, open_context
-from discretion.services.directory import export
+from discretion.services.directory import export, lookup
 from discretion.services.principals import principal_for_person
-from discretion.store.models import DirectoryValue, Disclosure, LogHead
+from discretion.store.models import DirectoryValue, Disclosure, LogHead, Person
 
 
 @contextmanager
@@ -109,6 +112,28 @@ def fill_log(context: Context, entries: int) -> None:
         session.execute(update(LogHead).where(LogHead.id == 1).values(seq=entries, hash=prev))
 
 
+def lookup_ms(context: Context, queries: list[str]) -> float:
+    """Return the mean milliseconds of one public directory lookup, each in its transaction."""
+    start = time.perf_counter()
+    for query in queries:
+        with context.transaction() as session:
+            lookup(session, context.profile, query)
+    return (time.perf_counter() - start) * 1000 / len(queries)
+
+
+def sample_students(context: Context, count: int) -> tuple[list[str], list[str]]:
+    """Return the ids and full names of ``count`` students spread over the store."""
+    with context.transaction() as session:
+        rows = session.execute(
+            select(Person.id, Person.given_name, Person.family_name)
+            .where(Person.kind == "student")
+            .order_by(Person.id)
+        ).all()
+    step = max(1, len(rows) // count)
+    chosen = rows[::step][:count]
+    return [r[0] for r in chosen], [f"{r[1]} {r[2]}" for r in chosen]
+
+
 def appends(context: Context, count: int) -> float:
     """Return appends per second, one transaction each, through the service."""
     start = time.perf_counter()
@@ -148,6 +173,12 @@ def run(kind: str, postgres: str | None, bundle: Path, args: argparse.Namespace)
         rate = result.entries / seconds
         rows.append(f"| {kind} | verify a log of {result.entries:,} entries | {seconds:.1f} s "
                     f"({rate:,.0f} /s) | |")  # fmt: skip
+        ids, names = sample_students(context, 1_000)
+        by_id, by_name = lookup_ms(context, ids), lookup_ms(context, names)
+        rows.append(f"| {kind} | public lookup by id ({len(ids):,} students) "
+                    f"| {by_id:.3f} ms | 1.00 |")  # fmt: skip
+        rows.append(f"| {kind} | public lookup by exact full name ({len(names):,} students) "
+                    f"| {by_name:.3f} ms | {by_name / by_id:.2f} |")  # fmt: skip
         rate = appends(context, args.appends)
         rows.append(f"| {kind} | log appends, one transaction each ({args.appends:,}) "
                     f"| {rate:,.0f} /s | |")  # fmt: skip

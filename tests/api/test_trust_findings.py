@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import time
+from functools import partial
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -50,6 +51,31 @@ def test_finding_1_a_reader_allowed_nothing_gets_the_unknown_answer(api: Api) ->
     staff = api.client.get("/v1/students/u-emmy/record", headers=student)
     assert withheld.status_code == unknown.status_code == staff.status_code == 404
     assert withheld.content == unknown.content == staff.content
+
+
+def test_finding_1_nothing_allowed_and_unknown_run_the_same_statements(api: Api) -> None:
+    # the class of finding 5, for records: neither the answer nor the work tells them apart
+    runs = {}
+    for target in ("u-grace", "u-nobody", "u-emmy"):
+        path = f"/v1/students/{target}/record"
+        runs[target] = _statements(api, partial(api.client.get, path, headers=api.auth("student")))
+    assert runs["u-grace"] == runs["u-nobody"] == runs["u-emmy"]
+
+
+def _statements(api: Api, call: Any) -> list[str]:
+    """Return the SQL statements (without their values) one request runs."""
+    statements: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(api.context.store.engine, "before_cursor_execute", count)
+    try:
+        answer = call()
+    finally:
+        event.remove(api.context.store.engine, "before_cursor_execute", count)
+    assert answer.status_code == 404, answer.text
+    return statements
 
 
 def test_finding_1_every_record_read_is_journaled(api: Api) -> None:

@@ -26,10 +26,14 @@ from discretion.policy import Profile, Ruling, decide, parse_question
 from discretion.policy.profile import Office
 from discretion.policy.vocabulary import Condition, Decision
 from discretion.services import access_journal, disclosure_log
-from discretion.services.asking import complete_question
 from discretion.services.context import now
-from discretion.services.facts import recipient_json
-from discretion.services.people import SUBJECT_ROLES, display_name
+from discretion.services.facts import (
+    active_suppressions,
+    match_consent,
+    recipient_json,
+    student_json,
+)
+from discretion.services.people import SUBJECT_ROLES, display_name, person
 from discretion.services.principals import Principal
 from discretion.store.models import DirectoryValue, Person, Record, Subject
 
@@ -46,6 +50,8 @@ WITHHELD_NOTICE = (
     "CONFIDENTIAL: this student has withheld their information from the directory. "
     "Release nothing about them without their written consent."
 )
+# an id no student has (ids are never empty): what a read of an unknown id looks at
+NOBODY = ""
 # the one answer for an unknown id, someone who is no student, and a record the reader
 # may see nothing of
 NOT_OPEN = "no student record with that id is open to {reader}"
@@ -178,17 +184,16 @@ def _rule(profile: Profile, question: dict[str, Any]) -> Ruling:
     return decide(parse_question(question, profile), profile)
 
 
-def _not_shown(profile: Profile, question: dict[str, Any]) -> NotShown | None:
+def _not_shown(profile: Profile, everything: dict[str, Any], ruling: Ruling) -> NotShown | None:
     """Return what the reader's standing keeps from them, over every item of the profile.
 
-    Asked of the profile's items, not of the records on file, so the notice
-    is the same whatever the student's record holds. A reader whose relation
-    runs through a subject may be kept from the records of other subjects.
+    ``ruling`` answers ``everything``, the question asked of all the
+    profile's items, not of the records on file, so the notice is the same
+    whatever the student's record holds. A reader whose relation runs through
+    a subject may be kept from the records of other subjects.
     """
-    everything = {**question, "information": sorted(profile.items)}
-    ruling = _rule(profile, everything)
     masked = [i for i, r in ruling.by_information.items() if r.decision is not Decision.PERMIT]
-    scoped = set(question["recipient"]["relations"]) & set(SUBJECT_ROLES)
+    scoped = set(everything["recipient"]["relations"]) & set(SUBJECT_ROLES)
     if not masked and not scoped:
         return None
     offices = {
@@ -201,6 +206,21 @@ def _not_shown(profile: Profile, question: dict[str, Any]) -> NotShown | None:
         consented.by_information[item].decision is Decision.PERMIT for item in masked
     )
     return NotShown(helps, tuple(offices[key] for key in sorted(offices)))
+
+
+def _target(session: Session, student_id: str) -> tuple[Person | None, dict[str, Any]]:
+    """Return the student an id names (None: nobody) and their facts for the question.
+
+    Both cases run the same statement: an id that names no student is read as
+    a student who withheld everything, with ``NOBODY`` standing for the id.
+    """
+    about = session.get(Person, student_id)
+    if about is not None and about.kind == "student":
+        return about, student_json(session, about)
+    active_suppressions(session, NOBODY)  # the same work as a student's facts
+    facts: dict[str, Any] = {"status": "current", "level": "undergraduate", "suppressed": [],
+             "withheld": True}  # fmt: skip
+    return None, facts
 
 
 def release_record(
@@ -217,28 +237,68 @@ def release_record(
     """Return the student's record as ``reader`` may see it; log and journal the read.
 
     An id that names no student returns an empty release, as a record the
-    reader may see nothing of does; both are journaled.
+    reader may see nothing of does; both are journaled, and both take the same
+    statements up to that point (the standing, the consents, the record),
+    so neither answer nor work tells them apart.
 
     Raises:
         ForbiddenError: the reader is not a person.
     """
     at = at or now()
     reader_id = reader.require_person()
-    about = session.get(Person, student_id)
-    if about is None or about.kind != "student":
-        access_journal.record(session, reader=reader, student_id=student_id, shown=[], door=door)
-        return ReleasedRecord(student_id, reader_id, [], None, None)
-    values, own_notes = _record_values(session, about.id, reader_id)
-    base: dict[str, Any] = {
-        "recipient": {"id": reader_id},
-        "student": {"id": about.id},
+    about, facts = _target(session, student_id)
+    target = about.id if about is not None else NOBODY
+    holder = person(session, reader_id)
+    question: dict[str, Any] = {
+        "recipient": recipient_json(session, profile, reader, target, {}),
+        "student": facts,
         "channel": channel,
-        "information": sorted({item for item, _ in values}) or ["name"],
+        "information": sorted(profile.items),
     }
     if purpose is not None:
-        base["purpose"] = purpose
-    question, _, _ = complete_question(session, profile, base, at, caller=reader)
-    facts = question["student"]
+        question["purpose"] = purpose
+    consent = match_consent(session, target, holder, purpose, question["information"], at)
+    question["consent"] = dict(consent.consent)
+    overview = _rule(profile, question)
+    values, own_notes = _record_values(session, target, reader_id)
+    open_items = {i for i, r in overview.by_information.items() if r.decision is Decision.PERMIT}
+    if about is None or (not open_items and not own_notes):
+        access_journal.record(session, reader=reader, student_id=student_id, shown=[], door=door)
+        return ReleasedRecord(student_id, reader_id, [], None, None)
+    released, logged_items, logged_rules = _release_items(
+        session, profile, reader, about.id, question, values
+    )
+    access_journal.record(
+        session, reader=reader, student_id=about.id, shown=[i.label for i in released], door=door
+    )
+    if not released and not own_notes:
+        return ReleasedRecord(student_id, reader_id, [], None, None)
+    logged = None
+    if logged_items:
+        logged = disclosure_log.append(
+            session,
+            actor_id=reader_id,
+            recipient=holder.organization or display_name(holder),
+            student_id=about.id,
+            items=sorted(set(logged_items)),
+            rules=sorted(set(logged_rules)),
+            purpose=purpose,
+            at=at,
+        )
+    notice = WITHHELD_NOTICE if facts["withheld"] and released else None
+    not_shown = _not_shown(profile, question, overview)
+    return ReleasedRecord(about.id, reader_id, released, notice, logged, own_notes, not_shown)
+
+
+def _release_items(
+    session: Session,
+    profile: Profile,
+    reader: Principal,
+    about_id: str,
+    question: dict[str, Any],
+    values: dict[Group, list[str]],
+) -> tuple[list[ReleasedItem], list[str], list[str]]:
+    """Rule on each item of the record; return what is shown, and what the log must record."""
     codes = _subject_codes(session, values)
     released: list[ReleasedItem] = []
     logged_items: list[str] = []
@@ -247,7 +307,7 @@ def release_record(
         asked = {**question, "information": [item]}
         if subject_id is not None:
             asked["recipient"] = recipient_json(
-                session, profile, reader, about.id, {}, subject_id=subject_id
+                session, profile, reader, about_id, {}, subject_id=subject_id
             )
         ruling = _rule(profile, asked)
         item_ruling = ruling.by_information[item]
@@ -265,31 +325,4 @@ def release_record(
         if Condition.RECORD_DISCLOSURE in ruling.conditions:
             logged_items.append(item)
             logged_rules.append(item_ruling.rule)
-    shown = [item.label for item in released]
-    access_journal.record(session, reader=reader, student_id=about.id, shown=shown, door=door)
-    if not released and not own_notes:
-        return ReleasedRecord(student_id, reader_id, [], None, None)
-    logged = None
-    if logged_items:
-        holder = session.get(Person, reader_id)
-        assert holder is not None  # INVARIANT: a principal's person exists
-        logged = disclosure_log.append(
-            session,
-            actor_id=reader_id,
-            recipient=holder.organization or display_name(holder),
-            student_id=about.id,
-            items=sorted(set(logged_items)),
-            rules=sorted(set(logged_rules)),
-            purpose=purpose,
-            at=at,
-        )
-    notice = WITHHELD_NOTICE if facts["withheld"] and released else None
-    return ReleasedRecord(
-        about.id,
-        reader_id,
-        released,
-        notice,
-        logged,
-        own_notes,
-        _not_shown(profile, question),
-    )
+    return released, logged_items, logged_rules
