@@ -90,6 +90,7 @@ def deliveries(request: Request, principal: Caller, webhook_id: RowId) -> list[d
             {
                 "id": d.id,
                 "change_seq": d.change_seq,
+                "checkpoint_id": d.checkpoint_id,
                 "state": d.state,
                 "attempts": d.attempts,
                 "last_status": d.last_status,
