@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from discretion.services.checkpoints import Checkpoint, record, sign, signature_holds, stored
@@ -193,7 +193,6 @@ class _Walk:
     """What walking the chain in order found."""
 
     key: LogKey | None
-    pins: frozenset[int]
     entries: int = 0
     unkeyed: int = 0
     last: tuple[int, str] = (0, GENESIS)
@@ -209,12 +208,11 @@ def _other_key(walk: _Walk, entry: Entry, key: LogKey) -> None:
     if run is not None and run[0] == entry.key_id and run[2] == entry.seq - 1:
         first, index = run[1], run[3]
     what = f"entry {first}" if first == entry.seq else f"entries {first} to {entry.seq}"
-    problem = Problem(
-        first,
-        "other_key",
+    message = (
         f"{what} were keyed with key `{entry.key_id}`, not with DISCRETION_LOG_KEY's "
-        f"`{key.key_id}`: set the key they were made with, or they were changed",
+        f"`{key.key_id}`: set the key they were made with, or they were changed"
     )
+    problem = Problem(first, "other_key", message)
     if index == len(walk.problems):
         walk.problems.append(problem)
     else:
@@ -245,23 +243,17 @@ def _seal(walk: _Walk, entry: Entry, after_keyed: bool) -> None:
 
 def _walk(session: Session, key: LogKey | None, pins: frozenset[int], upto: int | None) -> _Walk:
     """Check every entry (up to ``upto``) against its hash and its predecessor."""
-    walk = _Walk(key, pins)
+    walk = _Walk(key)
     expected, prev, keyed = 1, GENESIS, False
     for entry in _entries(session, upto=upto):
         walk.entries += 1
         if entry.seq > expected:
-            walk.problems.append(
-                Problem(expected, "missing", f"entries {expected} to {entry.seq - 1} are missing")
-            )
+            message = f"entries {expected} to {entry.seq - 1} are missing"
+            walk.problems.append(Problem(expected, "missing", message))
         if entry.prev_hash != prev:
-            walk.problems.append(
-                Problem(
-                    entry.seq,
-                    "out_of_place",
-                    f"entry {entry.seq} does not follow the entry before it "
-                    "(an entry was inserted, deleted or reordered)",
-                )
-            )
+            message = (f"entry {entry.seq} does not follow the entry before it "
+                       "(an entry was inserted, deleted or reordered)")  # fmt: skip
+            walk.problems.append(Problem(entry.seq, "out_of_place", message))
         if entry.scheme == UNKEYED and not keyed:
             walk.unkeyed += 1  # made before the log was keyed
         _seal(walk, entry, keyed)
@@ -273,20 +265,20 @@ def _walk(session: Session, key: LogKey | None, pins: frozenset[int], upto: int 
     return walk
 
 
-def _head_problems(walk: _Walk, head: LogHead) -> list[Problem]:
-    """Compare the end of the walked chain with the head."""
+def _head(session: Session) -> tuple[int, str]:
+    seq, digest = session.execute(select(LogHead.seq, LogHead.hash).where(LogHead.id == 1)).one()
+    return int(seq), str(digest)
+
+
+def _head_problems(walk: _Walk, head: tuple[int, str]) -> list[Problem]:
+    """Compare the end of the chain walked up to the head with the head."""
     last, prev = walk.last
-    if head.seq > last:
-        return [Problem(last + 1, "missing", f"entries {last + 1} to {head.seq} are missing")]
-    if head.seq < last or head.hash != prev:
-        return [
-            Problem(
-                last,
-                "unrecorded",
-                f"the log ends at entry {last}, which the head does not record "
-                "(an entry was added or changed outside Discretion)",
-            )
-        ]
+    if head[0] > last:
+        return [Problem(last + 1, "missing", f"entries {last + 1} to {head[0]} are missing")]
+    if head[1] != prev:
+        message = (f"the log ends at entry {last}, which the head does not record "
+                   "(an entry was added or changed outside Discretion)")  # fmt: skip
+        return [Problem(last, "unrecorded", message)]
     return []
 
 
@@ -295,14 +287,11 @@ def _pin_problems(walk: _Walk, checkpoint: Checkpoint, label: str) -> list[Probl
     key, seq = require(walk.key), checkpoint.seq
     label = f"{label} of {checkpoint.at:%Y-%m-%d %H:%M:%S}"
     if checkpoint.key_id != key.key_id:
-        return [
-            Problem(
-                seq,
-                "checkpoint",
-                f"{label} was signed with key `{checkpoint.key_id}`, not with this log's "
-                f"`{key.key_id}`: it is another log's, or DISCRETION_LOG_KEY is not this log's",
-            )
-        ]
+        message = (
+            f"{label} was signed with key `{checkpoint.key_id}`, not with this log's "
+            f"`{key.key_id}`: it is another log's, or DISCRETION_LOG_KEY is not this log's"
+        )
+        return [Problem(seq, "checkpoint", message)]
     if not signature_holds(checkpoint, key.public_key):
         message = f"{label} does not carry a valid signature: it was altered after signing"
         return [Problem(seq, "checkpoint", message)]
@@ -313,25 +302,39 @@ def _pin_problems(walk: _Walk, checkpoint: Checkpoint, label: str) -> list[Probl
     if found is None:
         return [Problem(seq, "missing", f"entry {seq} is missing, though {label} signs it")]
     if found != checkpoint.hash:
-        return [
-            Problem(
-                seq,
-                "rewritten",
-                f"entry {seq} is not the one {label} signs: entries up to it were "
-                "edited, removed, inserted or reordered",
-            )
-        ]
+        message = (f"entry {seq} is not the one {label} signs: entries up to it were "
+                   "edited, removed, inserted or reordered")  # fmt: skip
+        return [Problem(seq, "rewritten", message)]
     return []
 
 
+def _stray(session: Session, after: int) -> list[Problem]:
+    """Find entries past the head's entry ``after`` that no head records, even now."""
+    newest = session.scalar(select(func.max(Disclosure.seq)).where(Disclosure.seq > after))
+    if newest is None:
+        return []
+    # INVARIANT: read after the entries, the head records every append among them
+    head, _ = _head(session)
+    first = session.scalar(
+        select(func.min(Disclosure.seq)).where(Disclosure.seq > head, Disclosure.seq <= newest)
+    )
+    if first is None:
+        return []  # appends that committed while the chain was walked
+    message = f"entry {first} comes after the head's entry {head}: it was added outside Discretion"
+    return [Problem(first, "unrecorded", message)]
+
+
 def _examine(
-    session: Session, key: LogKey | None, extra: list[tuple[Checkpoint, str]], *, to_head: bool
+    session: Session, key: LogKey | None, extra: list[tuple[Checkpoint, str]]
 ) -> tuple[_Walk, list[Problem]]:
-    """Walk the chain (only up to the head's entry if ``to_head``), and check its end and pins."""
-    head = session.execute(select(LogHead).where(LogHead.id == 1)).scalar_one()
+    """Walk the chain up to the head, and check its end and every checkpoint.
+
+    Read in this order, checkpoints, head, entries, what one read sees the next
+    one sees too, however many writers append meanwhile.
+    """
     pins = [(c, "the stored checkpoint") for c in stored(session)] + extra
-    seqs = frozenset(c.seq for c, _ in pins) | {head.seq}
-    walk = _walk(session, key, seqs, head.seq if to_head else None)
+    head = _head(session)
+    walk = _walk(session, key, frozenset(c.seq for c, _ in pins), head[0])
     problems = walk.problems + _head_problems(walk, head)
     for checkpoint, label in pins:
         problems += _pin_problems(walk, checkpoint, label)
@@ -356,7 +359,8 @@ def verify(session: Session, checkpoint: Checkpoint | None = None) -> Verificati
         LogKeyMissingError: there are keyed entries or checkpoints, and no key to check them.
     """
     extra = [] if checkpoint is None else [(checkpoint, "the given checkpoint")]
-    walk, problems = _examine(session, _key(session), extra, to_head=False)
+    walk, problems = _examine(session, _key(session), extra)
+    problems += _stray(session, walk.last[0])  # the walk ends at the head's entry
     return Verification(walk.entries, problems, walk.unkeyed)
 
 
@@ -374,7 +378,7 @@ def make_checkpoint(session: Session, at: datetime | None = None) -> tuple[Check
         ConflictError: the log fails verification; nothing was signed.
     """
     key = require(_key(session))
-    walk, problems = _examine(session, key, [], to_head=True)
+    walk, problems = _examine(session, key, [])
     if problems:
         first = problems[0]
         raise ConflictError(
