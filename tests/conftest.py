@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,9 @@ from discretion.services import Context, open_context
 from tests.databases import PG_URL, Templates
 
 SCENARIOS = Path(__file__).parent / "scenarios"
+# the disclosure log's key for the whole run (spawned writers inherit it); not a secret
+TEST_LOG_KEY = "test-log-key-for-discretion-tests-only-0123456789"
+os.environ.setdefault("DISCRETION_LOG_KEY", TEST_LOG_KEY)
 
 # what each exhaustive test checked: name -> (questions, evaluations)
 CHECKED: dict[str, tuple[int, int]] = {}

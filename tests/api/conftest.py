@@ -13,7 +13,7 @@ from discretion.api.app import create_app
 from discretion.api.settings import Settings
 from discretion.services import Context
 from tests.api import campus
-from tests.conftest import _fresh
+from tests.conftest import TEST_LOG_KEY, _fresh
 from tests.databases import Templates
 
 
@@ -33,8 +33,9 @@ class Api:
 
 
 def settings(**changes: object) -> Settings:
-    """Settings for tests: a fixed key, cookies over plain http, no OIDC, nothing remembered."""
-    base = Settings(secret_key="test-secret-key", cookie_secure=False, principal_cache_seconds=0)
+    """Settings for tests: fixed keys, cookies over plain http, no OIDC, nothing remembered."""
+    base = Settings(secret_key="test-secret-key", log_key=TEST_LOG_KEY, cookie_secure=False,
+                    principal_cache_seconds=0)  # fmt: skip
     return Settings(**{**base.__dict__, **changes})
 
 

@@ -10,7 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from discretion.api.app import create_app
-from discretion.services import open_context
+from discretion.api.settings import Settings
+from discretion.services import Context, LogKeyMissingError, open_context
+from discretion.services.log_keys import DEMO_LOG_KEY, LogKey
 from discretion.services.principals import IMPORTER
 from discretion.services.tokens import create_token, revoke_token
 from discretion.store.schema import upgrade
@@ -203,6 +205,28 @@ def test_the_app_refuses_to_start_on_an_unmigrated_database(tmp_path: Path) -> N
     url = f"sqlite:///{tmp_path / 'none.sqlite3'}"
     with pytest.raises(NotMigratedError, match="run `discretion db upgrade`"):
         create_app(settings(database_url=url))
+
+
+def test_the_app_refuses_to_start_without_a_log_key_outside_the_demo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'keyed.sqlite3'}"
+    context = open_context(url, migrated=False)
+    context.upgrade()
+    try:
+        with pytest.raises(LogKeyMissingError, match="set DISCRETION_LOG_KEY") as refused:
+            create_app(settings(database_url=url, log_key=None))
+        assert "\n" not in str(refused.value)
+        keyless = Context(context.store, context.profile, log_key=None)
+        with pytest.raises(LogKeyMissingError, match="set DISCRETION_LOG_KEY"):
+            create_app(settings(), keyless)
+        demo = create_app(settings(database_url=url, log_key=None, demo=True))
+        assert demo.state.context.log_key.key_id == LogKey(DEMO_LOG_KEY).key_id
+        demo.state.context.close()
+    finally:
+        context.close()
+    monkeypatch.setenv("DISCRETION_LOG_KEY", "from-the-environment-and-long-enough-to-use")
+    assert Settings.from_env().log_key == "from-the-environment-and-long-enough-to-use"
 
 
 def test_values_the_database_cannot_hold_are_the_caller_s_error(api: Api) -> None:

@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 
 from discretion.api.app import create_app
+from discretion.services.log_keys import LogKey
 from tests.api import campus
 from tests.api.conftest import Api, make_api, settings
-from tests.conftest import _fresh
+from tests.conftest import TEST_LOG_KEY, _fresh
 from tests.databases import Templates
 
 ROLES = ("anonymous", "student", "official", "office_member", "registrar", "administrator",
@@ -146,9 +147,10 @@ def app_routes() -> set[tuple[str, str]]:
 
 
 class _UnusedContext:
-    """The route table needs no database."""
+    """The route table needs no database (nor a log key, but the app wants one)."""
 
     profile = None
+    log_key = LogKey(TEST_LOG_KEY)
 
 
 def test_the_matrix_names_every_route_of_the_app() -> None:

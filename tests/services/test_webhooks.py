@@ -12,8 +12,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from discretion.services import ConflictError, Context, InvalidRequestError, NotFoundError
+from discretion.services import (
+    ConflictError,
+    Context,
+    InvalidRequestError,
+    NotFoundError,
+    disclosure_log,
+)
 from discretion.services.changes import rescind, suppress
+from discretion.services.checkpoints import parse, signature_holds
 from discretion.services.webhooks import (
     MAX_ATTEMPTS,
     backoff,
@@ -27,6 +34,7 @@ from discretion.services.webhooks import (
 )
 from discretion.store.models import WebhookDelivery
 from tests.actors import acting
+from tests.services.test_log import _fill
 
 SECRET = "a-test-secret-of-enough-length"
 
@@ -277,3 +285,33 @@ def test_concurrent_workers_send_each_delivery_once(sample: Context, receiver: R
     assert len(made) == 30 and sum(counts) == 30
     assert sorted(receiver.ids()) == [d.id for d in made]  # each sent once, by one worker
     assert {d.state for d in made} == {"delivered"}
+
+
+def test_each_checkpoint_reaches_every_webhook_as_a_witness(
+    sample: Context, receiver: Receiver
+) -> None:
+    hook = _hook(sample, f"{receiver.url}/hooks/log")
+    old = _hook(sample, f"{receiver.url}/old")
+    with sample.transaction() as session:
+        disable(session, webhook_id=old, actor="u-reg")
+    _fill(sample, 3)
+    with sample.transaction() as session:
+        made, witnesses = disclosure_log.make_checkpoint(session)
+    assert witnesses == 1  # the disabled webhook gets nothing
+    _suppress(sample)  # a privacy change after it, delivered beside it
+    at = _later()
+    assert deliver_due(sample, now=at) == 2
+    (checkpoint_delivery, change_delivery) = _deliveries(sample, hook)
+    assert (checkpoint_delivery.checkpoint_id, checkpoint_delivery.change_seq) == (1, None)
+    assert change_delivery.checkpoint_id is None and change_delivery.change_seq is not None
+    assert _deliveries(sample, old) == []
+    (headers, body), (_, second) = receiver.requests
+    assert verify_signature(
+        SECRET, headers["X-Discretion-Signature"], body, now=int(at.timestamp())
+    )
+    assert json.loads(body) == {"delivery": checkpoint_delivery.id, "checkpoint": made.to_json()}
+    assert headers["X-Discretion-Delivery"] == str(checkpoint_delivery.id)
+    assert "change" in json.loads(second)
+    witnessed = parse(json.loads(body)["checkpoint"])  # what the receiver keeps
+    assert sample.log_key is not None and signature_holds(witnessed, sample.log_key.public_key)
+    assert {d.state for d in _deliveries(sample, hook)} == {"delivered"}

@@ -1,4 +1,7 @@
-"""The schema: migrations match the tables, unmigrated stores are refused, the log appends only."""
+"""The schema: migrations match the tables, unmigrated stores are refused, the log appends only.
+
+The log's head is never removed and moves one recorded entry forward at a time.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from discretion.services import Context, NotMigratedError, StoreError, open_context
+from discretion.services import Context, NotMigratedError, StoreError, disclosure_log, open_context
 from discretion.store import Store
 from discretion.store.models import Base, Person
 from discretion.store.schema import current_revision, head_revision, upgrade
@@ -35,8 +38,7 @@ def test_the_migrations_build_exactly_the_tables(empty: Context) -> None:
 
 
 def test_an_unmigrated_database_is_refused_with_the_fix(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
-    head = head_revision()
+    url, head = f"sqlite:///{tmp_path / 'new.sqlite3'}", head_revision()
     with pytest.raises(
         NotMigratedError, match=f"has no schema, not {head}; run `discretion db upgrade`"
     ):
@@ -124,3 +126,70 @@ def test_the_full_name_lookup_uses_its_index(empty: Context) -> None:
         compiled = query.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
         plan = " ".join(str(row) for row in session.execute(text(prefix + str(compiled))))
     assert "ix_person_full_name" in plan, plan
+
+
+def _two_entries(context: Context) -> None:
+    with context.transaction() as session:
+        for purpose in ("one", "two"):
+            disclosure_log.append(session, actor_id="a", recipient="b", student_id="c",
+                                  items=["grades"], rules=["r"], purpose=purpose)  # fmt: skip
+
+
+def _head(context: Context) -> tuple[int, str]:
+    with context.transaction() as session:
+        seq, digest = session.execute(text("SELECT seq, hash FROM log_head")).one()
+    return int(seq), str(digest)
+
+
+# the next entry, appended by hand (inserts are allowed): it follows entry 2, its hash is made up
+NEXT = (
+    "INSERT INTO disclosure SELECT {seq}, at, actor_id, recipient, student_id, items, rules, "
+    "purpose, hash, '{digest}', scheme, key_id FROM disclosure WHERE seq = {seq} - 1"
+)
+HEAD_MOVES = "the disclosure log's head only moves one recorded entry forward"
+
+
+@pytest.mark.parametrize(
+    ("statement", "message"),
+    [
+        ("DELETE FROM log_head", "the disclosure log's head is never added or removed"),
+        ("INSERT INTO log_head (id, seq, hash) VALUES (2, 0, 'x')", "never added or removed"),
+        ("UPDATE log_head SET seq = 1, hash = (SELECT hash FROM disclosure WHERE seq = 1)",
+         HEAD_MOVES),  # back
+        ("UPDATE log_head SET seq = 2", HEAD_MOVES),  # stays
+        ("UPDATE log_head SET seq = 3, hash = '" + "f" * 64 + "'", HEAD_MOVES),  # to no entry
+        ("UPDATE log_head SET id = 5", HEAD_MOVES),
+    ],
+)  # fmt: skip
+def test_the_log_head_is_never_removed_nor_moved_back(
+    empty: Context, statement: str, message: str
+) -> None:
+    _two_entries(empty)
+    before = _head(empty)
+    with pytest.raises(DBAPIError, match=message), empty.transaction() as session:
+        session.execute(text(statement))
+    assert _head(empty) == before
+
+
+def test_the_log_head_moves_one_recorded_entry_forward_only(empty: Context) -> None:
+    _two_entries(empty)
+    with empty.transaction() as session:
+        session.execute(text(NEXT.format(seq=3, digest="3" * 64)))
+        session.execute(text(NEXT.format(seq=4, digest="4" * 64)))
+    for seq, digest in ((4, "4" * 64), (3, "f" * 64)):  # a jump; a step to a hash not entry 3's
+        with pytest.raises(DBAPIError, match=HEAD_MOVES), empty.transaction() as session:
+            session.execute(text(f"UPDATE log_head SET seq = {seq}, hash = '{digest}'"))
+    with empty.transaction() as session:  # one step onto entry 3 as recorded: allowed
+        session.execute(text(f"UPDATE log_head SET seq = 3, hash = '{'3' * 64}'"))
+    assert _head(empty) == (3, "3" * 64)
+
+
+@pytest.mark.parametrize(
+    "statement", ["UPDATE log_checkpoint SET seq = 0", "DELETE FROM log_checkpoint"]
+)
+def test_stored_checkpoints_refuse_changes(empty: Context, statement: str) -> None:
+    _two_entries(empty)
+    with empty.transaction() as session:
+        disclosure_log.make_checkpoint(session)
+    with pytest.raises(DBAPIError, match="append-only"), empty.transaction() as session:
+        session.execute(text(statement))

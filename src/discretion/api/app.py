@@ -1,9 +1,11 @@
 """The application: routers, sign-in, sessions, the error shape, and response headers.
 
 ``create_app`` opens the store and refuses to start on a database that is
-not migrated. The app keeps no state of its own beyond that connection pool,
-so any number of processes can serve one PostgreSQL database (they must
-share DISCRETION_SECRET_KEY for sessions to cross them).
+not migrated, or without the disclosure log's key (DISCRETION_LOG_KEY; the
+demo has a published one). The app keeps no state of its own beyond that
+connection pool, so any number of processes can serve one PostgreSQL
+database (they must share DISCRETION_SECRET_KEY for sessions to cross them,
+and DISCRETION_LOG_KEY for the log).
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from discretion.api.routes import (
     system,
 )
 from discretion.api.settings import Settings
-from discretion.services import Context, open_context
+from discretion.services import Context, LogKeyMissingError, open_context
+from discretion.services.log_keys import MISSING, log_key_for
 
 __all__ = ["create_app"]
 
@@ -67,9 +70,16 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
 
     Raises:
         NotMigratedError: the database is not migrated (run `discretion db upgrade`).
+        LogKeyMissingError: no DISCRETION_LOG_KEY, and not the demo.
     """
     settings = settings or Settings.from_env()
-    context = context or open_context(settings.database_url, settings.profile)
+    if context is None:
+        key = log_key_for(settings.log_key, settings.demo)
+        if key is None:
+            raise LogKeyMissingError(MISSING)
+        context = open_context(settings.database_url, settings.profile, log_key=key)
+    elif context.log_key is None:
+        raise LogKeyMissingError(MISSING)
     error = {"model": ErrorBody, "description": "The error shape"}
     app = FastAPI(
         title="Discretion",

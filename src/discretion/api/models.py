@@ -192,10 +192,14 @@ class Problem(BaseModel):
 
 
 class Verification(BaseModel):
-    """The result of checking the disclosure log's chain."""
+    """The result of checking the disclosure log's chain.
+
+    ``unkeyed``: entries made before the log was keyed, which a database writer could rewrite.
+    """
 
     ok: bool
     entries: int
+    unkeyed: int = 0
     problems: list[Problem]
 
 
@@ -340,10 +344,11 @@ class WebPermissionOut(BaseModel):
 
 
 class Delivery(BaseModel):
-    """One change's delivery to one webhook."""
+    """One delivery to one webhook: of a privacy change, or of a disclosure-log checkpoint."""
 
     id: int
-    change_seq: int
+    change_seq: int | None
+    checkpoint_id: int | None = None
     state: Literal["pending", "delivered", "failed"]
     attempts: int
     last_status: int | None

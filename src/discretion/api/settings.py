@@ -61,6 +61,7 @@ class Settings:
     database_url: str | None = None
     profile: str = "mit"
     secret_key: str = ""
+    log_key: str | None = None
     demo: bool = False
     cookie_secure: bool = True
     session_hours: int = 8
@@ -83,7 +84,10 @@ class Settings:
         DISCRETION_SECRET_KEY: signs session cookies; every process of one
         deployment needs the same one (a random one is made if unset, which
         signs everyone out at each restart).
-        DISCRETION_DEMO=1: the demo sign-in (pick a demo person).
+        DISCRETION_LOG_KEY: keys the disclosure log's chain and signs its checkpoints;
+        kept outside the database; required, except on the demo.
+        DISCRETION_DEMO=1: the demo sign-in (pick a demo person), and the published
+        demo log key when DISCRETION_LOG_KEY is unset.
         DISCRETION_COOKIE_SECURE=0: send cookies over plain http (local use only).
         DISCRETION_OIDC_ISSUER, DISCRETION_OIDC_CLIENT_ID, DISCRETION_OIDC_CLIENT_SECRET:
         OpenID Connect sign-in.
@@ -118,6 +122,7 @@ class Settings:
             database_url=os.environ.get("DISCRETION_DATABASE_URL") or None,
             profile=os.environ.get("DISCRETION_PROFILE") or "mit",
             secret_key=os.environ.get("DISCRETION_SECRET_KEY") or secrets.token_urlsafe(32),
+            log_key=os.environ.get("DISCRETION_LOG_KEY") or None,
             demo=_flag("DISCRETION_DEMO", False),
             cookie_secure=_flag("DISCRETION_COOKIE_SECURE", True),
             oidc_issuer=os.environ.get("DISCRETION_OIDC_ISSUER") or None,

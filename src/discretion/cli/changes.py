@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,9 +16,11 @@ from discretion.cli.common import (
     ProfileOption,
     acting,
     echo_json,
+    fail,
+    failing,
     store,
 )
-from discretion.services import disclosure_log
+from discretion.services import InvalidRequestError, disclosure_log
 from discretion.services.changes import (
     grant_consent,
     list_consents,
@@ -25,7 +29,9 @@ from discretion.services.changes import (
     row_json,
     suppress,
 )
+from discretion.services.checkpoints import Checkpoint, parse
 from discretion.services.context import parse_moment
+from discretion.services.log_keys import log_key_from_env, require
 
 __all__ = ["register"]
 
@@ -182,24 +188,91 @@ def log_show(
             typer.echo(f"{e.seq} {e.at:%Y-%m-%d %H:%M} {e.actor_id} -> {e.recipient}: {what}{why}")
 
 
+KEEP = "give the file `discretion log checkpoint --json` wrote"
+
+
+def _read_checkpoint(path: Path) -> Checkpoint:
+    try:
+        data = json.loads(path.read_bytes())
+    except OSError as error:
+        fail(f"cannot read checkpoint file `{path}`: {error.strerror}; {KEEP}")
+    except ValueError:
+        fail(f"checkpoint file `{path}` is not JSON; {KEEP}")
+    try:
+        return parse(data)
+    except InvalidRequestError as error:
+        fail(f"checkpoint file `{path}`: {error}")
+
+
 @log_app.command("verify")
 def log_verify(
-    as_json: JsonOption = False, database: DatabaseOption = None, profile: ProfileOption = "mit"
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoint",
+            help="A checkpoint kept elsewhere: prove no entry up to it was removed, "
+            "edited or reordered.",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+    database: DatabaseOption = None,
+    profile: ProfileOption = "mit",
 ) -> None:
     """Check the whole chain; exit 1 and say where if it was tampered with."""
+    pinned = None if checkpoint is None else _read_checkpoint(checkpoint)
     with store(database, profile) as context, context.transaction() as session:
-        result = disclosure_log.verify(session)
+        result = disclosure_log.verify(session, pinned)
     if as_json:
-        echo_json({"ok": result.ok, "entries": result.entries,
+        echo_json({"ok": result.ok, "entries": result.entries, "unkeyed": result.unkeyed,
+                   "checkpoint": None if pinned is None else pinned.seq,
                    "problems": [vars(p) for p in result.problems]})  # fmt: skip
     elif result.ok:
         count = f"{result.entries} {'entry' if result.entries == 1 else 'entries'}"
-        typer.echo(f"the disclosure log holds {count}; the chain is intact")
+        upto = "" if pinned is None else f", and entry {pinned.seq} is as the checkpoint signs it"
+        typer.echo(f"the disclosure log holds {count}; the chain is intact{upto}")
     else:
         for problem in result.problems:
             typer.echo(f"entry {problem.seq}: {problem.kind}: {problem.message}")
+    if result.unkeyed and not as_json:
+        typer.echo(f"note: the first {result.unkeyed} entries were made before the log was keyed; "
+                   "whoever can write the database could rewrite them unseen, unless a checkpoint "
+                   "kept elsewhere pins them")  # fmt: skip
     if not result.ok:
         raise typer.Exit(1)
+
+
+@log_app.command("checkpoint")
+def log_checkpoint(
+    as_json: JsonOption = False, database: DatabaseOption = None, profile: ProfileOption = "mit"
+) -> None:
+    """Sign the log's newest entry, store the checkpoint and queue it for every webhook.
+
+    Keep what it prints outside the database: `log verify --checkpoint FILE` then
+    proves that no entry up to it was removed, edited or reordered.
+    """
+    with store(database, profile) as context, context.transaction() as session:
+        made, witnesses = disclosure_log.make_checkpoint(session)
+    if as_json:
+        echo_json(made.to_json())
+        return
+    typer.echo(json.dumps(made.to_json(), separators=(",", ":")))
+    typer.echo(f"checkpoint of entry {made.seq} signed with key {made.key_id}, queued for "
+               f"{witnesses} webhook(s); keep it outside the database", err=True)  # fmt: skip
+
+
+@log_app.command("public-key")
+def log_public_key(as_json: JsonOption = False) -> None:
+    """Print the public key that checks checkpoints (PEM); it reveals nothing of the secret."""
+    with failing():
+        key = require(log_key_from_env())
+    if as_json:
+        echo_json({"key_id": key.key_id, "algorithm": "Ed25519",
+                   "public_key_pem": key.public_key_pem(),
+                   "public_key_hex": key.public_key_hex()})  # fmt: skip
+        return
+    typer.echo(key.public_key_pem(), nl=False)
+    typer.echo(f"key id {key.key_id}", err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -22,8 +22,9 @@ from discretion.cli.common import (
     fail,
     store,
 )
-from discretion.services import sessions, webhooks
+from discretion.services import LogKeyMissingError, sessions, webhooks
 from discretion.services.context import parse_moment
+from discretion.services.log_keys import MISSING
 from discretion.services.principals import ROLES, grant_role, link_subject
 from discretion.services.tokens import create_token, list_tokens, revoke_token
 
@@ -43,8 +44,10 @@ def serve_command(
     profile: ProfileOption = "mit",
 ) -> None:
     """Serve the HTTP API (and its docs at /docs) with uvicorn."""
-    with store(database, profile):
-        pass  # refuse an unmigrated or unreachable database before forking workers
+    with store(database, profile) as context:
+        # refuse an unmigrated or unreachable database, or no log key, before forking workers
+        if context.log_key is None:
+            raise LogKeyMissingError(MISSING)
     if database:
         os.environ["DISCRETION_DATABASE_URL"] = database
     os.environ["DISCRETION_PROFILE"] = profile

@@ -1,4 +1,4 @@
-"""What every use case needs: the store and the institution profile."""
+"""What every use case needs: the store, the institution profile and the disclosure log's key."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from discretion.policy import Profile, load_profile
 from discretion.services.errors import InvalidRequestError
+from discretion.services.log_keys import LogKey, log_key_from_env
 from discretion.store import Store
 from discretion.store.schema import require_migrated, upgrade
 
@@ -39,15 +40,21 @@ def parse_moment(text: str) -> datetime:
 
 @dataclass
 class Context:
-    """The store and profile the services work with."""
+    """The store, profile and log key the services work with (no key: the log is read-only)."""
 
     store: Store
     profile: Profile
+    log_key: LogKey | None = None
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """Yield a session; everything done in it commits together or not at all."""
+        """Yield a session; everything done in it commits together or not at all.
+
+        The session carries the log key in ``session.info["log_key"]``, where the
+        disclosure log finds it.
+        """
         with self.store.transaction() as session:
+            session.info["log_key"] = self.log_key
             yield session
 
     def check_ready(self) -> None:
@@ -68,18 +75,28 @@ class Context:
         self.store.dispose()
 
 
-def open_context(url: str | None = None, profile: str = "mit", *, migrated: bool = True) -> Context:
+def open_context(
+    url: str | None = None,
+    profile: str = "mit",
+    *,
+    migrated: bool = True,
+    log_key: LogKey | None = None,
+) -> Context:
     """Open the store at ``url`` (``$DISCRETION_DATABASE_URL`` by default).
 
     Args:
         url: the database URL.
         profile: the institution profile's name or path.
         migrated: refuse a database that is not at the newest migration.
+        log_key: the disclosure log's key; by default ``$DISCRETION_LOG_KEY``'s (or the
+            demo key with ``DISCRETION_DEMO=1``), and none when neither is set.
 
     Raises:
         NotMigratedError: ``migrated`` and the schema is missing or old.
+        LogKeyMissingError: DISCRETION_LOG_KEY is set but too short.
     """
-    context = Context(Store(url), load_profile(profile))
+    key = log_key if log_key is not None else log_key_from_env()
+    context = Context(Store(url), load_profile(profile), key)
     if migrated:
         try:
             require_migrated(context.store)

@@ -6,6 +6,7 @@ DiscretionError (policy.errors)
     ├── InvalidRequestError  a request that makes no sense as given
     ├── ConflictError        a change its target's state does not allow (e.g. revoke twice)
     ├── ForbiddenError       the caller's roles do not allow the request
+    ├── LogKeyMissingError   no usable DISCRETION_LOG_KEY to key or check the disclosure log
     └── RefusedError         the policy does not permit the act; carries the ruling
 """
 
@@ -22,6 +23,7 @@ __all__ = [
     "ConflictError",
     "ForbiddenError",
     "InvalidRequestError",
+    "LogKeyMissingError",
     "NotFoundError",
     "RefusedError",
     "ServiceError",
@@ -46,6 +48,10 @@ class ConflictError(ServiceError):
 
 class ForbiddenError(ServiceError):
     """The caller's roles do not allow the request (the policy was not even asked)."""
+
+
+class LogKeyMissingError(ServiceError):
+    """No usable key for the disclosure log: DISCRETION_LOG_KEY is unset (off the demo) or weak."""
 
 
 class RefusedError(ServiceError):

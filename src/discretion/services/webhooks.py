@@ -1,10 +1,13 @@
-"""Webhooks: downstream systems that get each privacy change pushed to them, signed.
+"""Webhooks: downstream systems that get each privacy change and log checkpoint pushed, signed.
 
-A delivery is POSTed as JSON with ``X-Discretion-Signature: t=<unix time>,v1=<hex>``,
-the HMAC-SHA256 of ``"<t>." + body`` under the webhook's secret, and
-``X-Discretion-Delivery: <id>``. Delivery is at least once: a receiver drops
-a delivery id it has already seen. A failure is tried again after 30 s,
-1 min, 2 min, ... (at most 1 h) and given up after ``MAX_ATTEMPTS``.
+A delivery is POSTed as JSON, ``{"delivery": <id>, "change": {...}}`` for a
+privacy change or ``{"delivery": <id>, "checkpoint": {...}}`` for a signed
+checkpoint of the disclosure log (so that others witness it), with
+``X-Discretion-Signature: t=<unix time>,v1=<hex>``, the HMAC-SHA256 of
+``"<t>." + body`` under the webhook's secret, and ``X-Discretion-Delivery: <id>``.
+Delivery is at least once: a receiver drops a delivery id it has already
+seen. A failure is tried again after 30 s, 1 min, 2 min, ... (at most 1 h)
+and given up after ``MAX_ATTEMPTS``.
 
 A worker claims one due delivery at a time in a short transaction (on
 PostgreSQL ``FOR UPDATE SKIP LOCKED``, so workers never take the same one;
@@ -21,12 +24,14 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from discretion.services.checkpoints import checkpoint_json
 from discretion.services.context import Context
 from discretion.services.context import now as clock
 from discretion.services.errors import ConflictError, InvalidRequestError, NotFoundError
@@ -171,6 +176,18 @@ class _Claim:
     body: bytes
 
 
+def _carried(session: Session, delivery: WebhookDelivery) -> dict[str, Any]:
+    """Return the body of a delivery: the change or the checkpoint it carries."""
+    if delivery.checkpoint_id is not None:
+        return {
+            "delivery": delivery.id,
+            "checkpoint": checkpoint_json(session, delivery.checkpoint_id),
+        }
+    change = session.get(PrivacyChange, delivery.change_seq)
+    assert change is not None  # INVARIANT: a delivery is made with its change
+    return {"delivery": delivery.id, "change": change_json(change)}
+
+
 def _claim(context: Context, at: datetime, lease: timedelta) -> _Claim | None:
     """Take the most overdue delivery, count the attempt and hide it from others for ``lease``."""
     query = (
@@ -190,13 +207,10 @@ def _claim(context: Context, at: datetime, lease: timedelta) -> _Claim | None:
         if row is None:
             return None
         delivery, webhook = row
-        change = session.get(PrivacyChange, delivery.change_seq)
-        assert change is not None  # INVARIANT: a delivery is made with its change
         delivery.attempts += 1
         # INVARIANT: until the lease ends, no worker takes it again; a crash means a retry then
         delivery.next_attempt_at = at + lease
-        body = {"delivery": delivery.id, "change": change_json(change)}
-        payload = json.dumps(body, separators=(",", ":")).encode()
+        payload = json.dumps(_carried(session, delivery), separators=(",", ":")).encode()
         return _Claim(delivery.id, delivery.attempts, webhook.url, webhook.secret, payload)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -43,6 +44,7 @@ __all__ = [
     "Disclosure",
     "Enrollment",
     "Guardian",
+    "LogCheckpoint",
     "LogHead",
     "OfficeMember",
     "Person",
@@ -290,7 +292,11 @@ class Change(Base):
 
 
 class Disclosure(Base):
-    """One entry of the disclosure log (34 CFR 99.32): append-only and hash-chained."""
+    """One entry of the disclosure log (34 CFR 99.32): append-only and hash-chained.
+
+    ``scheme`` says how ``hash`` was made: ``hmac-sha256`` under the log key whose
+    id is ``key_id``, or ``sha256`` (no key) for entries made before the log was keyed.
+    """
 
     __tablename__ = "disclosure"
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
@@ -303,17 +309,34 @@ class Disclosure(Base):
     purpose: Mapped[str | None] = mapped_column(String(500))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    scheme: Mapped[str] = mapped_column(String(16), server_default=text("'sha256'"))
+    key_id: Mapped[str | None] = mapped_column(String(16))
 
     __table_args__ = (Index("ix_disclosure_student_seq", "student_id", "seq"),)
 
 
 class LogHead(Base):
-    """The last entry of the disclosure log: locked by each append so the chain stays single."""
+    """The last entry of the disclosure log: locked by each append so the chain stays single.
+
+    Triggers refuse to delete it, and let an update only move it one entry forward.
+    """
 
     __tablename__ = "log_head"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class LogCheckpoint(Base):
+    """A signed checkpoint of the disclosure log (entry ``seq`` has ``hash``): append-only."""
+
+    __tablename__ = "log_checkpoint"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+    key_id: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(128))  # Ed25519, hex
 
 
 class PersonRole(Base):
@@ -382,7 +405,7 @@ class PrivacyChange(Base):
 
 
 class Webhook(Base):
-    """A downstream system that wants privacy changes pushed to it, signed with its secret."""
+    """A downstream system that wants privacy changes and log checkpoints pushed to it, signed."""
 
     __tablename__ = "webhook"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -394,12 +417,13 @@ class Webhook(Base):
 
 
 class WebhookDelivery(Base):
-    """One change to deliver to one webhook: attempts, outcome and when to try again."""
+    """One privacy change, or one log checkpoint, to deliver to one webhook, and how it went."""
 
     __tablename__ = "webhook_delivery"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     webhook_id: Mapped[int] = mapped_column(ForeignKey("webhook.id"), index=True)
-    change_seq: Mapped[int] = mapped_column(BigInteger)
+    change_seq: Mapped[int | None] = mapped_column(BigInteger)
+    checkpoint_id: Mapped[int | None] = mapped_column(ForeignKey("log_checkpoint.id"))
     state: Mapped[str] = mapped_column(String(16))  # pending | delivered | failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
@@ -407,7 +431,11 @@ class WebhookDelivery(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
     delivered_at: Mapped[datetime | None]
 
-    __table_args__ = (Index("ix_webhook_delivery_due", "state", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_webhook_delivery_due", "state", "next_attempt_at"),
+        # INVARIANT: a delivery carries a change or a checkpoint, never both or neither
+        CheckConstraint("(change_seq IS NULL) <> (checkpoint_id IS NULL)", name="carries_one"),
+    )
 
 
 class RateWindow(Base):

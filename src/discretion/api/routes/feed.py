@@ -84,6 +84,7 @@ def deliveries(
             {
                 "id": d.id,
                 "change_seq": d.change_seq,
+                "checkpoint_id": d.checkpoint_id,
                 "state": d.state,
                 "attempts": d.attempts,
                 "last_status": d.last_status,

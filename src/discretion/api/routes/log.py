@@ -41,5 +41,6 @@ def verification(request: Request, principal: LogChecker) -> dict[str, Any]:
     return {
         "ok": result.ok,
         "entries": result.entries,
+        "unkeyed": result.unkeyed,
         "problems": [vars(p) for p in result.problems],
     }
