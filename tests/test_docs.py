@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -27,3 +28,20 @@ def test_ask_example_prints_what_the_readme_shows(example: Path) -> None:
     relative = example.relative_to(ROOT)
     assert f"$ discretion ask {relative}\n{expected}" in readme
     assert example.read_text().strip() in readme
+
+
+SECURITY = ROOT / "docs" / "security.md"
+_CITED = re.compile(r"`((?:api|cli|services|store|faults|policy)/test_\w+\.py)(?:::(\w+))?`")
+
+
+def test_security_page_names_only_tests_that_exist() -> None:
+    text = SECURITY.read_text()
+    cited = _CITED.findall(text)
+    assert len(cited) >= 40  # the page proves what it claims, point by point
+    for path, name in cited:
+        source = ROOT / "tests" / path
+        assert source.is_file(), f"docs/security.md cites a missing test file `{path}`"
+        if name:
+            assert re.search(rf"^def {name}\(", source.read_text(), re.M), (
+                f"docs/security.md cites `{path}::{name}`, which does not exist"
+            )
