@@ -8,7 +8,6 @@ names the items released, never their values.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -21,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from discretion.services.context import now
+from discretion.services.exports import CsvWriter
 from discretion.store.models import Disclosure, LogHead
 
 __all__ = [
@@ -183,9 +183,12 @@ def verify(session: Session) -> Verification:
 
 
 def to_csv(entries: Iterable[Entry]) -> str:
-    """Return entries as CSV, one row each, items and rules separated by spaces."""
+    """Return entries as CSV, one row each, items and rules separated by spaces.
+
+    Cells a spreadsheet would run as formulas (a recipient ``=...``) are neutralised.
+    """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     writer.writerow([*_FIELDS, "prev_hash", "hash"])
     for entry in entries:
         row = entry.to_json()
