@@ -62,6 +62,10 @@ async def _body(request: Request) -> Any:
         raise ApiError(400, "bad_request", "the client went away before sending its body") from None
     except ValueError:
         raise ApiError(400, "bad_request", "the body is not JSON; send a question") from None
+    except RecursionError:  # the decoder recurses; a question nests three levels
+        raise ApiError(
+            400, "bad_request", "the body nests lists or objects too deeply; send a question"
+        ) from None
 
 
 def _check_store_access(principal: Principal, question: Any) -> None:
