@@ -25,3 +25,17 @@ def test_a_question_nested_too_deeply_is_invalid(api: Api) -> None:
     answer = api.client.post("/v1/decisions", json=question, headers=api.auth("registrar"))
     assert answer.status_code == 422, answer.text
     assert "nest more than 32 levels deep" in answer.json()["error"]["message"]
+
+
+def test_an_expiry_past_year_9999_in_utc_is_invalid(api: Api) -> None:
+    # the offset takes it past 9999 in UTC: storing it overflowed into a 500
+    consent = {"recipient_id": "c-acme", "purpose": "a job", "items": ["grades"],
+               "form": "email", "message_id": "<a@b.example>",
+               "expires_at": "9999-12-31T23:59:59-01:00"}  # fmt: skip
+    answer = api.client.post(
+        "/v1/students/u-ada/consents", json=consent, headers=api.auth("registrar")
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["error"]["message"] == (
+        "`9999-12-31T23:59:59-01:00` is outside the years 1 to 9999 in UTC; give a date in between"
+    )

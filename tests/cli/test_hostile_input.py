@@ -7,6 +7,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from discretion.cli.main import app
+from discretion.services import Context
 
 runner = CliRunner()
 
@@ -26,4 +27,15 @@ def test_json_nested_too_deeply_exits_2() -> None:
     assert result.stderr == (
         "discretion: standard input nests lists or objects too deeply; a question nests three "
         "levels\n"
+    )
+
+
+def test_an_expiry_past_year_9999_in_utc_exits_2(empty: Context) -> None:
+    args = ["token", "create", "--name", "sync", "--roles", "service",
+            "--expires", "9999-12-31T23:59:59-01:00", "--database", empty.store.url]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        "discretion: `9999-12-31T23:59:59-01:00` is outside the years 1 to 9999 in UTC; "
+        "give a date in between\n"
     )
