@@ -1,7 +1,9 @@
 """One error shape for every 4xx and 5xx: ``{"error": {"code", "message", "details"}}``.
 
-Messages say what was wrong and how to fix it; none carries a stack trace or
-a value from a student's record.
+Messages say what was wrong and how to fix it; none carries a stack trace,
+a value from a student's record, or the database driver's text. A database
+that does not answer (down, unreachable, locked by another process) gives
+503 ``unavailable`` with ``Retry-After`` on every route.
 """
 
 from __future__ import annotations
@@ -23,6 +25,11 @@ from discretion.services import (
     NotFoundError,
     NotMigratedError,
     RefusedError,
+)
+from discretion.services.availability import (
+    RETRY_AFTER_SECONDS,
+    UNAVAILABLE,
+    unavailable_message,
 )
 
 __all__ = ["ApiError", "error_body", "install"]
@@ -134,6 +141,15 @@ def install(app: FastAPI) -> None:
         # e.g. a NUL character or a number too large for the database
         message = "a value in the request cannot be stored or looked up; check ids and text"
         return _answer(400, "invalid_request", message)
+
+    async def unavailable(request: Request, error: Exception) -> JSONResponse:
+        # the driver's text may name hosts and users: the log and the answer name the kind only
+        log.warning("the database is not answering: %s", type(error).__name__)
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        return _answer(503, "unavailable", unavailable_message(error), headers=headers)
+
+    for kind in UNAVAILABLE:
+        app.add_exception_handler(kind, unavailable)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:

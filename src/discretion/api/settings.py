@@ -81,6 +81,8 @@ class Settings:
         """Read the settings.
 
         DISCRETION_DATABASE_URL, DISCRETION_PROFILE: the store and the profile.
+        (DISCRETION_SQLITE_BUSY_MS, how long SQLite waits for another process's
+        lock, is read by the store itself, for every door.)
         DISCRETION_SECRET_KEY: signs session cookies; every process of one
         deployment needs the same one (a random one is made if unset, which
         signs everyone out at each restart).

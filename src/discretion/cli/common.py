@@ -8,11 +8,11 @@ from contextlib import contextmanager
 from typing import Annotated, Any, NoReturn
 
 import typer
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from discretion.policy import DiscretionError
 from discretion.services import Context, NotMigratedError, open_context
+from discretion.services.availability import UNAVAILABLE, is_locked
 from discretion.services.errors import RefusedError
 from discretion.services.principals import Principal, principal_for_person
 
@@ -80,6 +80,18 @@ def echo_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
+def _unavailable(error: Exception) -> str:
+    """Say in one line why the database cannot be used now, and what to do."""
+    if is_locked(error):
+        return (
+            "the database is locked by another process; retry when it is done "
+            "(DISCRETION_SQLITE_BUSY_MS sets how long to wait for it)"
+        )
+    driver = getattr(error, "orig", None) or error
+    lines = str(driver).strip().splitlines() or [type(error).__name__]
+    return f"cannot use the database: {lines[0]}"
+
+
 @contextmanager
 def failing() -> Iterator[None]:
     """Turn the errors a command can meet into one line and an exit code."""
@@ -90,9 +102,8 @@ def failing() -> Iterator[None]:
     except RefusedError as error:
         reason = error.ruling.reasons[0]
         fail(f"{error}: {reason.explanation} ({reason.rule})", 1)
-    except OperationalError as error:
-        first = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        fail(f"cannot use the database: {first}", 1)
+    except UNAVAILABLE as error:
+        fail(_unavailable(error), 1)
     except DiscretionError as error:
         fail(str(error))
 

@@ -43,11 +43,16 @@ def _read_json(source: str) -> Any:
         path = Path(source)
         if not path.is_file():
             fail(f"no such file `{source}`; give a JSON file, or - for standard input")
-        text, label = path.read_text(encoding="utf-8"), source
+        try:
+            text, label = path.read_text(encoding="utf-8"), source
+        except UnicodeDecodeError:
+            fail(f"{source} is not UTF-8 text; save it as UTF-8 JSON")
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
         fail(f"{label} is not JSON: {error.msg} at line {error.lineno} column {error.colno}")
+    except RecursionError:
+        fail(f"{label} nests lists or objects too deeply; a question nests three levels")
 
 
 def _needs_store(entry: Any) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -25,6 +24,7 @@ from discretion.services import access_journal
 from discretion.services.class_lists import release_class_list
 from discretion.services.context import parse_moment
 from discretion.services.directory import export, lookup
+from discretion.services.exports import CsvWriter
 from discretion.services.release import NOT_OPEN, release_record
 
 __all__ = ["db_app", "register"]
@@ -94,7 +94,7 @@ def directory_command(
             if reader is None:
                 raise typer.BadParameter("--all needs --as: a listing never goes to the public")
             items = context.profile.directory_items
-            writer = csv.writer(sys.stdout, lineterminator="\n")
+            writer = CsvWriter(sys.stdout)  # cells a spreadsheet would run are neutralised
             writer.writerow(["id", *items])
             for row in export(session, context.profile, acting(session, reader)):
                 writer.writerow([row.student_id, *(row.items.get(i, "") for i in items)])

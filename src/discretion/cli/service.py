@@ -20,6 +20,7 @@ from discretion.cli.common import (
     acting,
     echo_json,
     fail,
+    failing,
     store,
 )
 from discretion.services import LogKeyMissingError, sessions, webhooks
@@ -103,6 +104,8 @@ def token_create(
 
     A token acting for a person may hold only roles that person holds.
     """
+    with failing():  # bad input is refused before the store is opened
+        expires_at = parse_moment(expires) if expires else None
     with store(database, profile) as context, context.transaction() as session:
         token, secret = create_token(
             session,
@@ -110,7 +113,7 @@ def token_create(
             name=name,
             roles=[r.strip() for r in roles.split(",") if r.strip()],
             person_id=person,
-            expires_at=parse_moment(expires) if expires else None,
+            expires_at=expires_at,
         )
         token_id, token_roles = token.id, token.roles
     if as_json:

@@ -15,7 +15,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from discretion.importers.errors import ImportRejected
+from discretion.importers.errors import ImportRejected, shown
 from discretion.importers.extras import read_extras
 from discretion.importers.oneroster import Batch, read_manifest, read_oneroster
 from discretion.policy import Profile
@@ -109,7 +109,24 @@ def _check_references(session: Session, batch: Batch) -> None:
             ok = kinds.get(target) == kind
         if not ok:
             what = {"term": "academic session", "subject": "class"}.get(kind, kind)
-            raise row.reject(column, f"`{target}` is not a known {what}")
+            raise row.reject(column, f"{shown(target)} is not a known {what}")
+
+
+def _check_usernames(session: Session, batch: Batch) -> None:
+    """Refuse a username the store already gives to someone else (usernames are unique)."""
+    for chunk in _id_chunks(batch.usernames):
+        holders = session.execute(
+            select(Person.id, Person.username).where(Person.username.in_(chunk))
+        )
+        for holder, username in holders:
+            assert username is not None  # INVARIANT: selected by its value
+            claimant, row = batch.usernames[username]
+            if holder != claimant:
+                raise row.reject(
+                    "username",
+                    f"{shown(username)} is already the username of {shown(holder)}; "
+                    "usernames are unique",
+                )
 
 
 def _write_people(session: Session, batch: Batch, counts: dict[str, int]) -> None:
@@ -257,6 +274,7 @@ def import_bundle(session: Session, profile: Profile, folder: Path) -> ImportSum
     """Import a bundle into the caller's transaction (roll it back on any error)."""
     batch, extras = read_bundle(folder, profile)
     _check_references(session, batch)
+    _check_usernames(session, batch)
     summary = ImportSummary({k: v for k, v in batch.modes.items() if v != "absent"}, extras)
     _write_people(session, batch, summary.counts)
     _write_teaching(session, batch, summary.counts)

@@ -7,10 +7,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
-from discretion.importers.errors import ImportRejected
+from discretion.importers.errors import ImportRejected, shown
 
-__all__ = ["Row", "read_rows"]
+__all__ = ["Row", "read_rows", "width"]
 
 
 @dataclass(frozen=True)
@@ -25,18 +26,32 @@ class Row:
         """Return the error for this row (and column)."""
         return ImportRejected(self.file, self.line, column, reason)
 
-    def text(self, column: str, *, required: bool = False) -> str:
-        """Return a column's text, stripped; raise if required and empty."""
+    def text(self, column: str, *, required: bool = False, limit: int | None = None) -> str:
+        """Return a column's text, stripped; raise if required and empty, or too long to keep.
+
+        Args:
+            column: the column's name in the header.
+            required: refuse an empty cell.
+            limit: the most characters the store keeps of it (see ``width``).
+        """
         value = (self.values.get(column) or "").strip()
         if required and not value:
             raise self.reject(column, "is empty; it is required")
+        if "\x00" in value:
+            raise self.reject(column, "holds a NUL character; remove it")
+        if limit is not None and len(value) > limit:
+            raise self.reject(
+                column, f"is {len(value)} characters long; at most {limit} are kept, shorten it"
+            )
         return value
 
     def choice(self, column: str, allowed: Sequence[str], *, required: bool = True) -> str:
         """Return a column whose value must be one of ``allowed``."""
         value = self.text(column, required=required)
         if value and value not in allowed:
-            raise self.reject(column, f"`{value}` is not allowed; use one of {', '.join(allowed)}")
+            raise self.reject(
+                column, f"{shown(value)} is not allowed; use one of {', '.join(allowed)}"
+            )
         return value
 
     def day(self, column: str, *, required: bool = True) -> date | None:
@@ -47,7 +62,7 @@ class Row:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            raise self.reject(column, f"`{value}` is not a date; write YYYY-MM-DD") from None
+            raise self.reject(column, f"{shown(value)} is not a date; write YYYY-MM-DD") from None
 
     def moment(self, column: str, *, required: bool = True) -> datetime | None:
         """Return a column holding an ISO timestamp (UTC when no offset is given)."""
@@ -58,9 +73,16 @@ class Row:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             raise self.reject(
-                column, f"`{value}` is not a timestamp; write e.g. 2026-09-01T12:00:00Z"
+                column, f"{shown(value)} is not a timestamp; write e.g. 2026-09-01T12:00:00Z"
             ) from None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        if parsed.tzinfo is None:
+            return parsed.replace(tzinfo=UTC)
+        try:
+            return parsed.astimezone(UTC)  # as the store keeps it
+        except OverflowError:  # an offset pushed year 1 or 9999 out of range
+            raise self.reject(
+                column, f"{shown(value)} is outside the years 1 to 9999 in UTC"
+            ) from None
 
     def flag(self, column: str, *, default: bool) -> bool:
         """Return a column holding true or false."""
@@ -68,8 +90,15 @@ class Row:
         if not value:
             return default
         if value not in ("true", "false"):
-            raise self.reject(column, f"`{value}` is not true or false")
+            raise self.reject(column, f"{shown(value)} is not true or false")
         return value == "true"
+
+
+def width(column: Any) -> int:
+    """Return how many characters a string column of the store keeps, e.g. ``Person.id``."""
+    length = getattr(column.type, "length", None)
+    assert isinstance(length, int)  # INVARIANT: asked only of String(n) columns
+    return length
 
 
 def read_rows(path: Path, required: Sequence[str]) -> Iterator[Row]:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from discretion.policy.errors import DiscretionError
 
-__all__ = ["ImportRejected"]
+__all__ = ["ImportRejected", "shown"]
+
+_SHOWN = 80  # characters of a cell a message quotes
 
 
 class ImportRejected(DiscretionError):
@@ -22,3 +24,16 @@ class ImportRejected(DiscretionError):
         if column is not None:
             where += f", column {column}"
         super().__init__(f"{where}: {reason}; nothing was imported")
+
+
+def shown(value: str) -> str:
+    """Return a cell as a one-line message quotes it: in backticks, escaped, and short."""
+    text = _plain(value)
+    if len(text) > _SHOWN:
+        text = text[: _SHOWN - 3] + "..."
+    return f"`{text}`"
+
+
+def _plain(text: str) -> str:
+    """Return ``text`` with line breaks and other unprintable characters escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

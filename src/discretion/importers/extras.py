@@ -24,10 +24,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from discretion.importers.csvfiles import Row, read_rows
-from discretion.importers.oneroster import Batch
+from discretion.importers.csvfiles import Row, read_rows, width
+from discretion.importers.errors import shown
+from discretion.importers.oneroster import ID, NAME, Batch
 from discretion.policy import Profile
 from discretion.policy.vocabulary import OUTSIDE
+from discretion.store.models import Consent, Person
 
 __all__ = ["EXTRAS", "read_extras"]
 
@@ -55,15 +57,15 @@ def _directory(row: Row, batch: Batch, profile: Profile) -> None:
 
 
 def _contacts(row: Row, batch: Batch, profile: Profile) -> None:
-    person_id = row.text("sourcedId", required=True)
+    person_id = row.text("sourcedId", required=True, limit=ID)
     batch.people[person_id] = {
         "id": person_id,
         "kind": "external",
-        "given_name": row.text("givenName", required=True),
-        "family_name": row.text("familyName", required=True),
+        "given_name": row.text("givenName", required=True, limit=NAME),
+        "family_name": row.text("familyName", required=True, limit=NAME),
         "recipient_kind": row.choice("recipientKind", sorted(k.value for k in OUTSIDE)),
-        "organization": row.text("organization") or None,
-        "email": row.text("email") or None,
+        "organization": row.text("organization", limit=width(Person.organization)) or None,
+        "email": row.text("email", limit=width(Person.email)) or None,
     }
 
 
@@ -125,7 +127,7 @@ def _consents(row: Row, batch: Batch, profile: Profile) -> None:
     items = row.text("items", required=True).split()
     for item in items:
         if item not in profile.items:
-            raise row.reject("items", f"`{item}` is not an information item of the profile")
+            raise row.reject("items", f"{shown(item)} is not an information item of the profile")
     form = row.choice("form", FORMS)
     evidence = {"email": "messageId", "written": "documentSha256"}.get(
         form, "documentSha256" if form == "signed_authorization" else ""
@@ -138,7 +140,7 @@ def _consents(row: Row, batch: Batch, profile: Profile) -> None:
     batch.refer("student", student_id, row, "studentSourcedId")
     if recipient:
         batch.refer("person", recipient, row, "recipientSourcedId")
-    name = row.text("recipientName") or recipient
+    name = row.text("recipientName", limit=width(Consent.recipient_name)) or recipient
     if not name:
         raise row.reject("recipientName", "is empty and no recipientSourcedId is given")
     batch.consents.append(
@@ -146,13 +148,15 @@ def _consents(row: Row, batch: Batch, profile: Profile) -> None:
             "student_id": student_id,
             "recipient_id": recipient,
             "recipient_name": name,
-            "purpose": row.text("purpose", required=True),
+            "purpose": row.text("purpose", required=True, limit=width(Consent.purpose)),
             "items": sorted(set(items)),
             "form": form,
             "granted_at": granted,
             "expires_at": expires,
-            "message_id": row.text("messageId") or None,
-            "document_sha256": row.text("documentSha256") or None,
+            "message_id": row.text("messageId", limit=width(Consent.message_id)) or None,
+            "document_sha256": (
+                row.text("documentSha256", limit=width(Consent.document_sha256)) or None
+            ),
         }
     )
 

@@ -12,8 +12,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from discretion.importers.csvfiles import Row, read_rows
-from discretion.importers.errors import ImportRejected
+from discretion.importers.csvfiles import Row, read_rows, width
+from discretion.importers.errors import ImportRejected, shown
+from discretion.store.models import Person, Subject, Term
 
 __all__ = ["FILES", "Batch", "read_manifest", "read_oneroster"]
 
@@ -57,6 +58,8 @@ ENROLLMENT_ROLES = {
 }
 SESSION_TYPES = ("gradingPeriod", "semester", "schoolYear", "term")
 ORG_TYPES = ("department", "school", "district", "local", "state", "national")
+ID = width(Person.id)  # every sourcedId; terms, classes and enrollments keep as many
+CODE, NAME = width(Subject.code), width(Person.given_name)
 RACES = ("americanIndianOrAlaskaNative", "asian", "blackOrAfricanAmerican",
          "nativeHawaiianOrOtherPacificIslander", "white", "demographicRaceTwoOrMoreRaces",
          "hispanicOrLatinoEthnicity")  # fmt: skip
@@ -79,6 +82,7 @@ class Batch:
     suppressions: list[dict[str, Any]] = field(default_factory=list)
     consents: list[dict[str, Any]] = field(default_factory=list)
     deleted: dict[str, set[str]] = field(default_factory=dict)
+    usernames: dict[str, tuple[str, Row]] = field(default_factory=dict)  # -> person, first row
     # the first row that refers to each id, checked once everything is read
     references: dict[tuple[str, str], tuple[Row, str]] = field(default_factory=dict)
 
@@ -130,7 +134,7 @@ def _sessions(row: Row, batch: Batch) -> None:
     term_id = row.text("sourcedId", required=True)
     batch.terms[term_id] = {
         "id": term_id,
-        "title": row.text("title", required=True),
+        "title": row.text("title", required=True, limit=width(Term.title)),
         "start_date": start,
         "end_date": end,
     }
@@ -140,15 +144,22 @@ def _classes(row: Row, batch: Batch, courses: dict[str, str]) -> None:
     subject_id = row.text("sourcedId", required=True)
     course = row.text("courseSourcedId", required=True)
     if course not in courses and batch.modes["courses"] == "bulk":
-        raise row.reject("courseSourcedId", f"`{course}` is not in courses.csv")
+        raise row.reject("courseSourcedId", f"{shown(course)} is not in courses.csv")
     row.choice("classType", ("homeroom", "scheduled"))
     terms = row.text("termSourcedIds", required=True).split(",")
     batch.refer("term", terms[0].strip(), row, "termSourcedIds")
+    code = row.text("classCode", limit=CODE) or courses.get(course, course)
+    if len(code) > CODE:
+        raise row.reject(
+            "classCode",
+            f"is empty, and the course's code or title has {len(code)} characters; "
+            f"give a class code of at most {CODE}",
+        )
     batch.subjects[subject_id] = {
         "id": subject_id,
         "term_id": terms[0].strip(),
-        "code": row.text("classCode") or courses.get(course, course),
-        "title": row.text("title", required=True),
+        "code": code,
+        "title": row.text("title", required=True, limit=width(Subject.title)),
     }
 
 
@@ -156,15 +167,23 @@ def _users(row: Row, batch: Batch) -> None:
     person_id = row.text("sourcedId", required=True)
     role = row.choice("role", USER_ROLES)
     row.flag("enabledUser", default=True)
-    given, family = row.text("givenName", required=True), row.text("familyName", required=True)
+    given = row.text("givenName", required=True, limit=NAME)
+    family = row.text("familyName", required=True, limit=NAME)
     kind = "student" if role == "student" else "official" if role in OFFICIAL_ROLES else "external"
+    username = row.text("username", limit=width(Person.username))
+    if username:
+        holder, first = batch.usernames.setdefault(username, (person_id, row))
+        if holder != person_id:
+            raise row.reject(
+                "username", f"{shown(username)} is also on line {first.line}; usernames are unique"
+            )
     batch.people[person_id] = {
         "id": person_id,
         "kind": kind,
         "given_name": given,
         "family_name": family,
-        "username": row.text("username") or None,
-        "email": row.text("email") or None,
+        "username": username or None,
+        "email": row.text("email", limit=width(Person.email)) or None,
         "level": "undergraduate" if kind == "student" else None,
         "status": "current" if kind == "student" else None,
         "recipient_kind": "parent" if role in PARENT_ROLES else None,
@@ -239,11 +258,11 @@ def read_oneroster(folder: Path, modes: dict[str, str], batch: Batch) -> None:
             status = _status(row, mode)
             if mode == "delta":
                 row.moment("dateLastModified")
-            source_id = row.text("sourcedId", required=True)
+            source_id = row.text("sourcedId", required=True, limit=ID)
             if source_id in first_line:
                 raise row.reject(
                     "sourcedId",
-                    f"`{source_id}` repeats line {first_line[source_id]}; ids are unique",
+                    f"{shown(source_id)} repeats line {first_line[source_id]}; ids are unique",
                 )
             first_line[source_id] = row.line
             if status == "tobedeleted":

@@ -38,7 +38,13 @@ class UnknownInformationError(InvalidQuestionError):
     def __init__(self, what: str, name: str, known: Iterable[str]) -> None:
         self.name = name
         self.known = tuple(known)
-        super().__init__(f"unknown {what} `{name}`; known: {', '.join(self.known)}")
+        super().__init__(f"unknown {what} `{_shown(name)}`; known: {', '.join(self.known)}")
+
+
+def _shown(name: str, limit: int = 60) -> str:
+    """Return a name as a one-line message can quote it: escaped if unprintable, and short."""
+    text = name if name.isprintable() else repr(name)[1:-1]
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class ProfileError(DiscretionError):

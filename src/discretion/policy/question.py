@@ -148,6 +148,10 @@ def _names(names: frozenset[str] | None) -> str:
     return "*" if names is None else ",".join(sorted(names))
 
 
+_MESSAGE_LIMIT = 300  # characters of a schema complaint, which quotes the value it refuses
+_NESTING_LIMIT = 32  # levels of lists and objects checked for; a valid question has three
+
+
 @cache
 def _schema(name: str) -> dict[str, Any]:
     text = resources.files("discretion.policy").joinpath("schemas", name)
@@ -183,7 +187,14 @@ def _schema_error(data: Any) -> str | None:
 
     The compiled check answers the common case; jsonschema, the reference,
     explains a failure (and has the last word if the two ever disagree).
+    Both recurse into the data, and garbage nested a few hundred levels deep
+    would exhaust the stack, so such data is refused before either runs.
     """
+    if _nests_deeper(data, _NESTING_LIMIT):
+        return (
+            f"invalid question: lists and objects nest more than {_NESTING_LIMIT} levels deep; "
+            "a question nests three"
+        )
     try:
         _fast_check()(data)
     except fastjsonschema.JsonSchemaException:
@@ -192,9 +203,33 @@ def _schema_error(data: Any) -> str | None:
     return None
 
 
+def _nests_deeper(data: Any, limit: int) -> bool:
+    """Return whether lists and objects nest more than ``limit`` levels, without recursing."""
+    level = [data]
+    for _ in range(limit):
+        inner: list[Any] = []
+        for value in level:
+            if isinstance(value, dict):
+                inner.extend(value.values())
+            elif isinstance(value, list):
+                inner.extend(value)
+        if not inner:
+            return False
+        level = inner
+    return any(isinstance(value, dict | list) for value in level)
+
+
 def _describe(error: ValidationError) -> str:
     where = ".".join(str(p) for p in error.absolute_path) or "the question"
-    return f"invalid question at `{where}`: {error.message}"
+    return f"invalid question at `{where}`: {_clip(error.message)}"
+
+
+def _clip(text: str) -> str:
+    """Return ``text``, or its start and end around `...` when a huge value made it long."""
+    if len(text) <= _MESSAGE_LIMIT:
+        return text
+    keep = (_MESSAGE_LIMIT - 5) // 2
+    return f"{text[:keep]} ... {text[-keep:]}"
 
 
 def _check_names(names: Any, known: Mapping[str, Any] | tuple[str, ...], what: str) -> None:

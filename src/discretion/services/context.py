@@ -24,10 +24,11 @@ def now() -> datetime:
 
 
 def parse_moment(text: str) -> datetime:
-    """Read a date or timestamp (ISO 8601; UTC when it names no offset).
+    """Read a date or timestamp (ISO 8601; UTC when it names no offset), in UTC.
 
     Raises:
-        InvalidRequestError: the text is not one.
+        InvalidRequestError: the text is not one, or its offset takes it past
+            the years 1 to 9999 in UTC (where the store keeps it).
     """
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -35,7 +36,14 @@ def parse_moment(text: str) -> datetime:
         raise InvalidRequestError(
             f"`{text}` is not a date; write YYYY-MM-DD, e.g. 2027-06-30"
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise InvalidRequestError(
+            f"`{text}` is outside the years 1 to 9999 in UTC; give a date in between"
+        ) from None
 
 
 @dataclass

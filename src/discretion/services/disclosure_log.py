@@ -15,7 +15,6 @@ The key travels in ``session.info["log_key"]``, which ``Context.transaction`` se
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
 import io
@@ -31,6 +30,7 @@ from sqlalchemy.orm import Session
 from discretion.services.checkpoints import Checkpoint, record, sign, signature_holds, stored
 from discretion.services.context import now
 from discretion.services.errors import ConflictError
+from discretion.services.exports import CsvWriter
 from discretion.services.log_keys import LogKey, require
 from discretion.store.models import Disclosure, LogHead
 
@@ -391,9 +391,12 @@ def make_checkpoint(session: Session, at: datetime | None = None) -> tuple[Check
 
 
 def to_csv(entries: Iterable[Entry]) -> str:
-    """Return entries as CSV, one row each, items and rules separated by spaces."""
+    """Return entries as CSV, one row each, items and rules separated by spaces.
+
+    Cells a spreadsheet would run as formulas (a recipient ``=...``) are neutralised.
+    """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     writer.writerow([*_FIELDS, "prev_hash", "hash"])
     for entry in entries:
         row = entry.to_json()

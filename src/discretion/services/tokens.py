@@ -1,7 +1,8 @@
 """API tokens for services and scripts: shown once, kept as a SHA-256, scoped, expiring.
 
-A token either acts for a person (its roles are some of that person's) or
-for a service (role ``service`` only). Only an administrator makes or
+A token either acts for a person (its roles are some of that person's, none
+for an outside contact, who holds no role) or for a service (role ``service``
+only). Only an administrator makes or
 revokes one. A revoked or expired token opens nothing; a token whose person
 has since lost a role loses it too.
 """
@@ -53,10 +54,8 @@ def create_token(
     if not name.strip():
         raise InvalidRequestError("give the token a name that says who uses it")
     unknown = sorted(set(roles) - set(ROLES))
-    if unknown or not roles:
-        raise InvalidRequestError(
-            f"unknown role `{unknown[0] if unknown else ''}`; use some of {', '.join(ROLES)}"
-        )
+    if unknown:
+        raise InvalidRequestError(f"unknown role `{unknown[0]}`; use some of {', '.join(ROLES)}")
     if person_id is None and set(roles) != {"service"}:
         raise InvalidRequestError("a token for no person has the role service only; add --person")
     if person_id is not None:

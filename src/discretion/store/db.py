@@ -15,9 +15,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from discretion.store.errors import StoreError
 
-__all__ = ["DEFAULT_SQLITE_PATH", "Store", "default_url"]
+__all__ = [
+    "DEFAULT_SQLITE_BUSY_MS",
+    "DEFAULT_SQLITE_PATH",
+    "Store",
+    "default_url",
+    "sqlite_busy_ms",
+]
 
 DEFAULT_SQLITE_PATH = Path("var") / "discretion.sqlite3"
+DEFAULT_SQLITE_BUSY_MS = 30_000
 
 
 def default_url() -> str:
@@ -25,16 +32,34 @@ def default_url() -> str:
     return os.environ.get("DISCRETION_DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
-def _sqlite_setup(engine: Engine) -> None:
+def sqlite_busy_ms() -> int:
+    """Return how long SQLite waits for another process's lock: ``$DISCRETION_SQLITE_BUSY_MS``.
+
+    Raises:
+        StoreError: the variable is not a whole number of milliseconds.
+    """
+    text = os.environ.get("DISCRETION_SQLITE_BUSY_MS", "").strip()
+    if not text:
+        return DEFAULT_SQLITE_BUSY_MS
+    if not (text.isascii() and text.isdigit()):
+        raise StoreError(
+            f"DISCRETION_SQLITE_BUSY_MS=`{text}` is not a whole number of milliseconds; "
+            f"use e.g. {DEFAULT_SQLITE_BUSY_MS}"
+        )
+    return int(text)
+
+
+def _sqlite_setup(engine: Engine, busy_ms: int) -> None:
     """Foreign keys on, WAL, a busy timeout, and writers that take the lock up front."""
 
     @event.listens_for(engine, "connect")
     def connect(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy issues BEGIN itself
         cursor = dbapi_connection.cursor()
+        # the busy timeout first: switching to WAL may itself wait for a lock
+        cursor.execute(f"PRAGMA busy_timeout = {busy_ms:d}")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA busy_timeout = 30000")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -48,9 +73,13 @@ class Store:
 
     Args:
         url: an SQLAlchemy URL; ``default_url()`` when None.
+        busy_ms: on SQLite, how long to wait for another process's lock before
+            failing with "database is locked"; ``sqlite_busy_ms()`` when None.
     """
 
-    def __init__(self, url: str | None = None, **engine_options: Any) -> None:
+    def __init__(
+        self, url: str | None = None, *, busy_ms: int | None = None, **engine_options: Any
+    ) -> None:
         self.url = url or default_url()
         try:
             parsed = make_url(self.url)
@@ -69,7 +98,7 @@ class Store:
             engine_options = {"pool_size": 16, "max_overflow": 0, **engine_options}
         self.engine = create_engine(self.url, **engine_options)
         if self.dialect == "sqlite":
-            _sqlite_setup(self.engine)
+            _sqlite_setup(self.engine, sqlite_busy_ms() if busy_ms is None else busy_ms)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from discretion.api.auth import Caller, context_of
 from discretion.api.errors import error_body
 from discretion.api.models import Me
+from discretion.services.availability import RETRY_AFTER_SECONDS
 
 __all__ = ["router"]
 
@@ -34,7 +35,8 @@ def readyz(request: Request) -> Any:
         context_of(request).check_ready()
     except Exception as error:  # any failure means not ready; say which kind only
         message = f"not ready: {type(error).__name__}"
-        return JSONResponse(error_body("unavailable", message), status_code=503)
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        return JSONResponse(error_body("unavailable", message), status_code=503, headers=headers)
     return {"status": "ready"}
 
 
