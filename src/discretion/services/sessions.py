@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from discretion.services.access import require_administrator
 from discretion.services.context import now
-from discretion.services.errors import ForbiddenError, InvalidRequestError
+from discretion.services.errors import ForbiddenError, InvalidRequestError, NotFoundError
 from discretion.services.people import person
 from discretion.services.principals import Principal, principal_for_person
 from discretion.store.models import WebSession
@@ -92,7 +92,10 @@ def principal_for_session(
         return None
     if at - row.last_seen_at >= TOUCH:
         row.last_seen_at = at
-    return principal_for_person(session, row.person_id, row.via)
+    try:
+        return principal_for_person(session, row.person_id, row.via)
+    except NotFoundError:  # INVARIANT: the foreign key keeps the person; fail closed anyway
+        return None
 
 
 def end(session: Session, secret: str, *, at: datetime | None = None) -> bool:
