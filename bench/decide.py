@@ -14,25 +14,20 @@ import random
 import resource
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from discretion.policy import Question, decide, load_profile
 from discretion.policy.compiled import CompiledPolicy, compile_policy
+from discretion.policy.facts import STATED
 from discretion.policy.profile import Profile
-from discretion.policy.question import Consent, Recipient, Record, Student
 from discretion.policy.vocabulary import (
     OUTSIDE,
-    Act,
-    Channel,
     ConsentForm,
     LegalProcess,
-    Level,
     RecipientKind,
-    RequestForm,
-    Status,
     Students,
 )
 
@@ -44,32 +39,17 @@ def random_questions(profile: Profile, count: int, seed: int) -> list[Question]:
     rng = random.Random(seed)
     items, directory = list(profile.items), list(profile.directory_items)
 
-    def pick(values: Sequence[object]) -> object:
-        return values[rng.randrange(len(values))]
-
-    def flag() -> bool:
-        return rng.random() < 0.5
+    def stated() -> dict[str, object]:
+        # every stated fact uniform over its values, but few students withhold everything
+        facts = {f.name: rng.choice(f.values or (None,)) for f in STATED}
+        facts["withheld"] = rng.random() < 0.05
+        return facts
 
     return [
         Question(
-            act=pick(list(Act)),  # type: ignore[arg-type]
-            recipient=Recipient(
-                kind=pick(list(RecipientKind)),  # type: ignore[arg-type]
-                need_to_know=flag(),
-                assigned_to_subject=flag(),
-                legal_process=pick(list(LegalProcess)),  # type: ignore[arg-type]
-            ),
-            information=tuple(rng.sample(items, rng.randint(1, 3))),
-            students=pick(list(Students)),  # type: ignore[arg-type]
-            student=Student(
-                status=pick(list(Status)),  # type: ignore[arg-type]
-                level=pick(list(Level)),  # type: ignore[arg-type]
-                suppressed=frozenset(i for i in directory if rng.random() < 0.1),
-                withheld=rng.random() < 0.05,
-            ),
-            consent=Consent(pick(list(ConsentForm)), flag(), flag()),  # type: ignore[arg-type]
-            channel=pick(list(Channel)),  # type: ignore[arg-type]
-            record=Record(pick(list(RequestForm)), flag(), flag(), flag()),  # type: ignore[arg-type]
+            tuple(rng.sample(items, rng.randint(1, 3))),
+            stated(),
+            suppressed=frozenset(i for i in directory if rng.random() < 0.1),
         )
         for _ in range(count)
     ]
@@ -77,26 +57,27 @@ def random_questions(profile: Profile, count: int, seed: int) -> list[Question]:
 
 def plain_decision(question: Question, profile: Profile) -> str:
     """The baseline: a hand-written function that returns only a decision, no ruling."""
-    recipient, student, consent = question.recipient, question.student, question.consent
-    outside = recipient.kind in OUTSIDE
-    if outside and question.students is Students.MANY:
+    facts = question.stated
+    kind = facts["recipient"]
+    outside = kind in OUTSIDE
+    if outside and facts["students"] is Students.MANY:
         return "deny"
-    if recipient.kind is RecipientKind.MEDIA or recipient.legal_process in (
+    if kind is RecipientKind.MEDIA or facts["legal_process"] in (
         LegalProcess.SUBPOENA,
         LegalProcess.COURT_ORDER,
         LegalProcess.NON_ROUTINE,
     ):
         return "refer"
-    written = consent.form in (ConsentForm.WRITTEN, ConsentForm.SIGNED_AUTHORIZATION)
+    written = facts["consent"] in (ConsentForm.WRITTEN, ConsentForm.SIGNED_AUTHORIZATION)
     for item in question.information:
         directory = profile.items[item].directory
-        if recipient.kind is RecipientKind.OFFICIAL and recipient.need_to_know:
+        if kind is RecipientKind.OFFICIAL and facts["need_to_know"]:
             continue
-        if directory and item not in student.suppressed and not student.withheld:
+        if directory and item not in question.suppressed and not facts["withheld"]:
             continue
-        if recipient.kind is RecipientKind.PARENT:
+        if kind is RecipientKind.PARENT:
             return "refer"
-        if not (written and consent.specific):
+        if not (written and facts["specific"]):
             return "deny"
     return "permit"
 

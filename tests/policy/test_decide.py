@@ -13,7 +13,7 @@ from discretion.policy.decide import evaluate
 from discretion.policy.errors import UnknownInformationError
 from discretion.policy.facts import Facts, item_facts
 from discretion.policy.profile import Office, Profile
-from discretion.policy.question import Question, Recipient
+from discretion.policy.question import Question
 from discretion.policy.registry import APPLIES, Applies, Check, Effect, Rule
 from discretion.policy.rules import DEFAULT
 from discretion.policy.vocabulary import Condition, Decision, RecipientKind
@@ -30,7 +30,7 @@ def _rule(name: str, effect: Effect, applies: bool = True, **kwargs: Any) -> Rul
 
 
 def _facts(mit: Profile) -> Facts:
-    question = Question(Recipient(RecipientKind.PUBLIC), ("name",))
+    question = Question.of(("name",), recipient=RecipientKind.PUBLIC)
     return item_facts(question, "name", mit)
 
 
@@ -150,6 +150,6 @@ def test_the_memo_forgets_when_full_and_still_rules(mit: Profile, monkeypatch: A
 
 
 def test_an_item_the_profile_does_not_know_is_an_error(mit: Profile) -> None:
-    question = Question(Recipient(RecipientKind.PUBLIC), ("shoe_size",))
+    question = Question.of(("shoe_size",), recipient=RecipientKind.PUBLIC)
     with pytest.raises(UnknownInformationError, match="unknown information item `shoe_size`"):
         decide(question, mit)

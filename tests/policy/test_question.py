@@ -12,29 +12,23 @@ from hypothesis import strategies as st
 
 from discretion.policy import parse_question
 from discretion.policy.errors import InvalidQuestionError, UnknownInformationError
+from discretion.policy.facts import FACTS, REQUIRED, STATED
 from discretion.policy.profile import Profile
-from discretion.policy.question import (
-    Consent,
-    Question,
-    Recipient,
-    Record,
-    Student,
-    _fast_check,
-    _validator,
-)
+from discretion.policy.question import Question, _fast_check, _validator
 from discretion.policy.vocabulary import Act, Channel, LegalProcess, RecipientKind, Students
 
 
 def test_a_minimal_question_takes_the_schema_defaults(mit: Profile) -> None:
     question = parse_question({"recipient": {"kind": "official"}, "information": ["name"]}, mit)
-    assert question == Question(Recipient(RecipientKind.OFFICIAL), ("name",))
-    assert (question.act, question.students, question.channel) == (
+    assert question == Question.of(("name",), recipient=RecipientKind.OFFICIAL)
+    stated = question.stated
+    assert (stated["act"], stated["students"], stated["channel"]) == (
         Act.DISCLOSE,
         Students.ONE,
         Channel.IN_PERSON,
     )
-    assert question.student == Student() and question.consent == Consent()
-    assert question.record == Record() and question.recipient.legal_process is LegalProcess.NONE
+    assert stated["legal_process"] is LegalProcess.NONE
+    assert question.consent_items is None and question.suppressed == frozenset()
 
 
 def test_every_field_is_read(mit: Profile) -> None:
@@ -68,10 +62,31 @@ def test_every_field_is_read(mit: Profile) -> None:
         },
     }
     question = parse_question(data, mit)
-    assert question.recipient.relations == {"advisor"} and question.recipient.id == "p1"
-    assert question.student.suppressed == {"name"} and question.student.id == "s1"
-    assert question.purpose == "job" and question.record.access_waived
-    assert question.key.startswith("reference|employer|True|True|subpoena|advisor|grades,name|")
+    assert question.relations == {"advisor"} and question.recipient_id == "p1"
+    assert question.suppressed == {"name"} and question.student_id == "s1"
+    assert question.purpose == "job" and question.stated["access_waived"] is True
+    assert question.key.startswith("reference|employer|True|True|subpoena|many|former|graduate|")
+    assert question.key.endswith("|advisor|grades,name|name|*|*")
+    # every stated fact was read, none left at its default
+    assert all(question.stated[f.name] != f.default for f in STATED)
+
+
+def test_each_fact_is_declared_once_with_its_schema_default_and_path() -> None:
+    schema = _validator().schema
+    for fact in STATED:
+        assert fact.at is not None
+        node: Any = schema
+        for key in fact.at:
+            node = node["properties"][key]
+        if fact.default is REQUIRED:
+            assert "default" not in node, fact.name
+        else:
+            assert node["default"] == (
+                fact.default.value if hasattr(fact.default, "value") else fact.default
+            ), fact.name
+        if fact.values is not None and "enum" in node:
+            assert [fact.json(v) for v in fact.values] == node["enum"], fact.name
+    assert {f.name for f in FACTS} - {f.name for f in STATED} == {"item", "suppressed"}
 
 
 def test_the_key_ignores_purpose_and_ids(mit: Profile) -> None:
@@ -229,3 +244,11 @@ def test_the_compiled_schema_check_agrees_with_jsonschema(data: dict[str, Any]) 
     except fastjsonschema.JsonSchemaException:
         fast = False
     assert fast == _validator().is_valid(data)
+
+
+def test_a_question_made_in_code_states_what_every_question_must() -> None:
+    with pytest.raises(TypeError, match="a question states recipient"):
+        Question.of(("name",))
+    assert repr(REQUIRED) == "REQUIRED"
+    made = Question.of(("name",), recipient=RecipientKind.SELF, relations=frozenset({"advisor"}))
+    assert made.relations == {"advisor"} and made.stated["recipient"] is RecipientKind.SELF

@@ -24,22 +24,14 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
+from discretion.policy import canonical
 from discretion.policy.decide import Outcome, assemble, evaluate
-from discretion.policy.facts import FACT_NAMES, Facts
+from discretion.policy.facts import FACT_NAMES, FACTS, REQUIRED, STATED, Facts
 from discretion.policy.profile import ItemTraits, Profile
-from discretion.policy.rules import RULES
+from discretion.policy.registry import Effect, Rule
+from discretion.policy.rules import BY_EFFECT, RULES
 from discretion.policy.ruling import Ruling
-from discretion.policy.vocabulary import (
-    Act,
-    Channel,
-    ConsentForm,
-    LegalProcess,
-    Level,
-    RecipientKind,
-    RequestForm,
-    Status,
-    Students,
-)
+from discretion.policy.vocabulary import RecipientKind
 
 __all__ = [
     "Assignment",
@@ -59,24 +51,14 @@ __all__ = [
 Assignment = Mapping[str, Any]
 
 _BOOL = (False, True)
+# Which item, and whether it is suppressed, depend on the profile and on each
+# other (only a directory item can be suppressed); every other fact ranges
+# over its declared values.
+_ITEM_BOUND = ("item", "suppressed")
 _ENUMS: dict[str, tuple[Any, ...]] = {
-    "act": tuple(Act),
-    "recipient": tuple(RecipientKind),
-    "need_to_know": _BOOL,
-    "assigned_to_subject": _BOOL,
-    "legal_process": tuple(LegalProcess),
-    "students": tuple(Students),
-    "status": tuple(Status),
-    "level": tuple(Level),
-    "withheld": _BOOL,
-    "consent": tuple(ConsentForm),
-    "specific": _BOOL,
-    "web_posting": _BOOL,
-    "channel": tuple(Channel),
-    "request": tuple(RequestForm),
-    "identifies_other_students": _BOOL,
-    "sole_possession_note": _BOOL,
-    "access_waived": _BOOL,
+    fact.name: fact.values
+    for fact in FACTS
+    if fact.name not in _ITEM_BOUND and fact.values is not None
 }
 
 
@@ -109,8 +91,11 @@ class Space:
     traits, and an item can be suppressed only if it is a directory item.
     """
 
-    def __init__(self, profile: Profile) -> None:
+    def __init__(
+        self, profile: Profile, rules: Mapping[Effect, Sequence[Rule]] = BY_EFFECT
+    ) -> None:
         self.profile = profile
+        self.rules = rules
         counts: dict[ItemTraits, int] = {}
         for traits in profile.items.values():
             counts[traits] = counts.get(traits, 0) + 1
@@ -140,7 +125,7 @@ class Space:
     def outcome(self, known: Assignment) -> Outcome | str:
         """Rule on a partial assignment: the outcome, or the name of a fact it needs."""
         try:
-            return evaluate(cast(Facts, _Probe(known)), self.profile)
+            return evaluate(cast(Facts, _Probe(known)), self.profile, self.rules)
         except _Unread as unread:
             return _needed(unread.name, known)
 
@@ -295,60 +280,28 @@ def compile_policy(profile: Profile) -> CompiledPolicy:
     return CompiledPolicy(profile)
 
 
-_DEFAULTS: dict[str, Any] = {
-    "act": Act.DISCLOSE,
-    "need_to_know": False,
-    "assigned_to_subject": False,
-    "legal_process": LegalProcess.NONE,
-    "students": Students.ONE,
-    "status": Status.CURRENT,
-    "level": Level.UNDERGRADUATE,
-    "suppressed": False,
-    "withheld": False,
-    "consent": ConsentForm.NONE,
-    "specific": False,
-    "web_posting": False,
-    "channel": Channel.IN_PERSON,
-    "request": RequestForm.WRITTEN,
-    "identifies_other_students": False,
-    "sole_possession_note": False,
-    "access_waived": False,
-}
-
-
 def question_json(known: Assignment, profile: Profile) -> dict[str, Any]:
-    """Return the simplest question (schema defaults elsewhere) agreeing with ``known``."""
-    facts = {**_DEFAULTS, "recipient": RecipientKind.OFFICIAL, **known}
+    """Return the simplest question (schema defaults elsewhere) agreeing with ``known``.
+
+    A fact is written where the question states it, when it differs from its
+    default; the act and the recipient's kind are always written (an official,
+    when ``known`` leaves it open), so an example says what it does and to whom.
+    """
+    facts = {"recipient": RecipientKind.OFFICIAL, **known}
     traits = facts.get("item")
     item = next(n for n, t in profile.items.items() if traits is None or t == traits)
-    question: dict[str, Any] = {
-        "act": facts["act"].value,
-        "recipient": {"kind": facts["recipient"].value},
-        "information": [item],
-    }
-    sections = {
-        "recipient": ("need_to_know", "assigned_to_subject", "legal_process"),
-        "student": ("status", "level", "withheld"),
-        "consent": ("consent", "specific", "web_posting"),
-        "record": (
-            "request",
-            "identifies_other_students",
-            "sole_possession_note",
-            "access_waived",
-        ),
-    }
-    names = {"consent": "form", "request": "request_form"}
-    for section, facts_in in sections.items():
-        for name in facts_in:
-            if facts[name] != _DEFAULTS[name]:
-                value = facts[name]
-                value = value.value if hasattr(value, "value") else value
-                question.setdefault(section, {})[names.get(name, name)] = value
-    if facts["suppressed"]:
+    # in the order people read a question: what, to whom, about which item
+    question: dict[str, Any] = {"act": None, "recipient": {}, "information": [item]}
+    for fact in STATED:
+        value = facts.get(fact.name, fact.default)
+        if fact.name == "act" or fact.default is REQUIRED or value != fact.default:
+            *path, last = fact.at or ()
+            here = question
+            for key in path:
+                here = here.setdefault(key, {})
+            here[last] = fact.json(value)
+    if facts.get("suppressed"):  # a question lists the suppressed items by name
         question.setdefault("student", {})["suppressed"] = [item]
-    for name in ("students", "channel"):
-        if facts[name] != _DEFAULTS[name]:
-            question[name] = facts[name].value
     return question
 
 
@@ -382,33 +335,43 @@ def every_completion(space: Space, known: Assignment, check: Callable[[Facts], b
         )
 
 
-def fingerprint(profile: Profile) -> str:
+def _behaviour(outcome: Outcome) -> tuple[Any, ...]:
+    """Return what of an outcome is behaviour: the decision and every finding's effect."""
+    return (
+        outcome.decision.value,
+        tuple(
+            (f.rule.id, tuple(c.value for c in f.conditions), f.refer_to and f.refer_to.id)
+            for f in (outcome.deciding, *outcome.added)
+        ),
+    )
+
+
+def fingerprint(profile: Profile, rules: Mapping[Effect, Sequence[Rule]] | None = None) -> str:
     """Return a digest of everything the policy decides under ``profile``.
 
-    It covers every class of questions with its outcome, every rule's words
-    and the profile's facts, so any change in behaviour changes it while a
-    refactoring that keeps behaviour does not.
+    It covers every rule's words, the profile's facts, and the canonical form
+    of the decision tree (``canonical``): the outcome of every question, not
+    the order in which the rules read facts. Any change in behaviour changes
+    it; a refactoring that keeps behaviour does not.
+
+    Args:
+        rules: the rules by effect; the registered rules unless a test gives others.
     """
     digest = hashlib.sha256()
 
     def add(*parts: object) -> None:
         digest.update(json.dumps(parts, default=str, sort_keys=True).encode())
 
-    for rule in RULES:
+    listed = RULES if rules is None else tuple(r for group in rules.values() for r in group)
+    for rule in sorted(listed, key=lambda r: r.id):
         add(rule.id, rule.effect.value, rule.cites, rule.explanation, rule.remedy)
     add(profile.id, profile.name, sorted((k, str(v)) for k, v in profile.items.items()))
     add(sorted(profile.shown_by_default), sorted(profile.referrals.items()))
     add(sorted((k, str(v)) for k, v in profile.offices.items()), profile.sensitive_subject_words)
     add(sorted((k, sorted(v)) for k, v in profile.need_to_know.items()))
     add(profile.record_consented_releases)
-    for leaf in leaves(compile_policy(profile).tree):
-        outcome = leaf.outcome
-        add(
-            sorted((k, str(v)) for k, v in leaf.known.items()),
-            outcome.decision,
-            [
-                (f.rule.id, f.conditions, f.refer_to and f.refer_to.id)
-                for f in (outcome.deciding, *outcome.added)
-            ],
-        )
+    space = Space(profile) if rules is None else Space(profile, rules)
+    tree = compile_policy(profile).tree if rules is None else explore(space)
+    domains = {**space.domains, "suppressed": _BOOL}
+    add(canonical.digest(tree, domains, _behaviour)[0])
     return digest.hexdigest()

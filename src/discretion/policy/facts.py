@@ -1,18 +1,26 @@
-"""The facts a rule may read about one information item of a question.
+"""The facts a rule may read about one information item of a question, declared once.
 
-Rules see an item only through ``Facts``: its traits, never its name, and the
-question's facts flattened. That is what lets the invariant tests and the
+``ItemFacts`` is the single declaration of every fact: its name and type
+(whose values are the fact's domain), the default a question takes when it
+does not state it, where a question states it (``at``), and, for a fact that
+differs by item, how the item's value is derived. The parser, the question's
+key, the explorer's domains and the simplest question for an outcome all read
+``FACTS``, which is built from it; nothing else lists the facts.
+
+Rules see an item only through ``ItemFacts``: its traits, never its name, and
+the question's facts flattened. That is what lets the invariant tests and the
 compiled fast path explore every question: whatever a rule does not read
 cannot change its answer.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Callable, Mapping
+from dataclasses import MISSING, dataclass, field, fields
+from enum import Enum
+from typing import TYPE_CHECKING, Any, get_type_hints
 
 from discretion.policy.profile import ItemTraits, Office, Profile
-from discretion.policy.question import Question
 from discretion.policy.vocabulary import (
     OUTSIDE,
     Act,
@@ -26,8 +34,15 @@ from discretion.policy.vocabulary import (
     Students,
 )
 
+if TYPE_CHECKING:
+    from discretion.policy.question import Question
+
 __all__ = [
+    "FACTS",
     "FACT_NAMES",
+    "REQUIRED",
+    "STATED",
+    "Fact",
     "Facts",
     "ItemFacts",
     "has_explicit_consent",
@@ -50,81 +65,147 @@ _EMAIL_OR_STRONGER = frozenset(
 )
 _WRITTEN = frozenset({ConsentForm.WRITTEN, ConsentForm.SIGNED_AUTHORIZATION})
 
-
-class Facts(Protocol):
-    """Read-only view of one item of a question; see ``ItemFacts``."""
-
-    @property
-    def act(self) -> Act: ...
-    @property
-    def recipient(self) -> RecipientKind: ...
-    @property
-    def need_to_know(self) -> bool: ...
-    @property
-    def assigned_to_subject(self) -> bool: ...
-    @property
-    def legal_process(self) -> LegalProcess: ...
-    @property
-    def students(self) -> Students: ...
-    @property
-    def status(self) -> Status: ...
-    @property
-    def level(self) -> Level: ...
-    @property
-    def item(self) -> ItemTraits: ...
-    @property
-    def suppressed(self) -> bool: ...
-    @property
-    def withheld(self) -> bool: ...
-    @property
-    def consent(self) -> ConsentForm: ...
-    @property
-    def specific(self) -> bool: ...
-    @property
-    def web_posting(self) -> bool: ...
-    @property
-    def channel(self) -> Channel: ...
-    @property
-    def request(self) -> RequestForm: ...
-    @property
-    def identifies_other_students(self) -> bool: ...
-    @property
-    def sole_possession_note(self) -> bool: ...
-    @property
-    def access_waived(self) -> bool: ...
+# How a fact's value for one item follows from the question: (question, item,
+# profile, the value the question states or None) -> the item's value.
+PerItem = Callable[["Question", str, Profile, Any], Any]
 
 
-@dataclass(frozen=True, slots=True)
+class _Required:
+    """The default of a fact every question must state."""
+
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+REQUIRED: Any = _Required()
+
+
+def _fact(at: str | None, default: Any = REQUIRED, per_item: PerItem | None = None) -> Any:
+    """Declare a fact: where a question states it, its default, how an item derives it."""
+    metadata = {"at": tuple(at.split(".")) if at else None, "per_item": per_item}
+    if default is REQUIRED:
+        return field(metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+def _needs(question: Question, item: str, profile: Profile, stated: bool) -> bool:
+    # stated in the question, or given by a relation the profile's matrix says needs it
+    return stated or profile.covers(question.relations, item)
+
+
+def _traits(question: Question, item: str, profile: Profile, stated: None) -> ItemTraits:
+    return profile.traits(item)
+
+
+def _suppressed(question: Question, item: str, profile: Profile, stated: None) -> bool:
+    return item in question.suppressed
+
+
+def _consent_form(
+    question: Question, item: str, profile: Profile, stated: ConsentForm
+) -> ConsentForm:
+    # a consent that names its items counts for those items only
+    return stated if question.consent_covers(item) else ConsentForm.NONE
+
+
+def _specific(question: Question, item: str, profile: Profile, stated: bool) -> bool:
+    return stated and question.consent_covers(item)
+
+
+def _posting(question: Question, item: str, profile: Profile, stated: bool) -> bool:
+    return stated and question.posting_covers(item)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ItemFacts:
-    """The facts of one item of a question.
+    """The facts of one item of a question: each field declares one fact.
 
     ``need_to_know`` is the recipient's need for this item: stated in the
     question, or given by a relation that the profile's matrix says needs it.
-    ``suppressed`` says whether the student suppressed this item.
+    ``suppressed`` says whether the student suppressed this item (the question
+    lists them in ``student.suppressed``); ``consent``, ``specific`` and
+    ``web_posting`` count only for the items a consent or permission names.
     """
 
-    act: Act
-    recipient: RecipientKind
-    need_to_know: bool
-    assigned_to_subject: bool
-    legal_process: LegalProcess
-    students: Students
-    status: Status
-    level: Level
-    item: ItemTraits
-    suppressed: bool
-    withheld: bool
-    consent: ConsentForm
-    specific: bool
-    web_posting: bool
-    channel: Channel
-    request: RequestForm
-    identifies_other_students: bool
-    sole_possession_note: bool
-    access_waived: bool
+    act: Act = _fact("act", Act.DISCLOSE)
+    recipient: RecipientKind = _fact("recipient.kind")
+    need_to_know: bool = _fact("recipient.need_to_know", False, _needs)
+    assigned_to_subject: bool = _fact("recipient.assigned_to_subject", False)
+    legal_process: LegalProcess = _fact("recipient.legal_process", LegalProcess.NONE)
+    students: Students = _fact("students", Students.ONE)
+    status: Status = _fact("student.status", Status.CURRENT)
+    level: Level = _fact("student.level", Level.UNDERGRADUATE)
+    item: ItemTraits = _fact(None, per_item=_traits)
+    suppressed: bool = _fact(None, False, _suppressed)
+    withheld: bool = _fact("student.withheld", False)
+    consent: ConsentForm = _fact("consent.form", ConsentForm.NONE, _consent_form)
+    specific: bool = _fact("consent.specific", False, _specific)
+    web_posting: bool = _fact("consent.web_posting", False, _posting)
+    channel: Channel = _fact("channel", Channel.IN_PERSON)
+    request: RequestForm = _fact("record.request_form", RequestForm.WRITTEN)
+    identifies_other_students: bool = _fact("record.identifies_other_students", False)
+    sole_possession_note: bool = _fact("record.sole_possession_note", False)
+    access_waived: bool = _fact("record.access_waived", False)
 
 
-FACT_NAMES: tuple[str, ...] = tuple(ItemFacts.__dataclass_fields__)
+# Rules are written against the facts of one item.
+Facts = ItemFacts
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One fact, as ``ItemFacts`` declares it.
+
+    ``values`` is its domain (None for an item's traits, which the profile
+    knows); ``at`` the path where a question states it (None when only the
+    item gives it); ``per_item`` how an item's value derives, if it differs by
+    item.
+    """
+
+    name: str
+    kind: type
+    values: tuple[Any, ...] | None
+    default: Any
+    at: tuple[str, ...] | None
+    per_item: PerItem | None
+
+    def read(self, data: Mapping[str, Any]) -> Any:
+        """Return the value a (schema-valid) question states, or the default."""
+        assert self.at is not None  # INVARIANT: only stated facts are read
+        here: Any = data
+        for key in self.at:
+            if not isinstance(here, Mapping) or key not in here:
+                return self.default
+            here = here[key]
+        return self.kind(here) if issubclass(self.kind, Enum) else bool(here)
+
+    def json(self, value: Any) -> Any:
+        """Return a value as a question states it."""
+        return value.value if isinstance(value, Enum) else value
+
+
+def _declared() -> tuple[Fact, ...]:
+    hints = get_type_hints(ItemFacts)
+    declared = []
+    for spec in fields(ItemFacts):
+        kind = hints[spec.name]
+        if issubclass(kind, Enum):
+            values: tuple[Any, ...] | None = tuple(kind)
+        elif kind is bool:
+            values = (False, True)
+        else:
+            values = None
+        default = REQUIRED if spec.default is MISSING else spec.default
+        meta = spec.metadata
+        declared.append(Fact(spec.name, kind, values, default, meta["at"], meta["per_item"]))
+    return tuple(declared)
+
+
+FACTS: tuple[Fact, ...] = _declared()
+FACT_NAMES: tuple[str, ...] = tuple(fact.name for fact in FACTS)
+# the facts a question states, in declaration order (its key follows it)
+STATED: tuple[Fact, ...] = tuple(fact for fact in FACTS if fact.at is not None)
+_DERIVE = tuple((fact.name, fact.per_item) for fact in FACTS)
 
 
 def item_facts(question: Question, item: str, profile: Profile) -> ItemFacts:
@@ -133,33 +214,14 @@ def item_facts(question: Question, item: str, profile: Profile) -> ItemFacts:
     Raises:
         UnknownInformationError: the profile does not know the item.
     """
-    recipient, student, consent, record = (
-        question.recipient,
-        question.student,
-        question.consent,
-        question.record,
-    )
-    return ItemFacts(
-        act=question.act,
-        recipient=recipient.kind,
-        need_to_know=recipient.need_to_know or profile.covers(recipient.relations, item),
-        assigned_to_subject=recipient.assigned_to_subject,
-        legal_process=recipient.legal_process,
-        students=question.students,
-        status=student.status,
-        level=student.level,
-        item=profile.traits(item),
-        suppressed=item in student.suppressed,
-        withheld=student.withheld,
-        consent=consent.form if consent.covers(item) else ConsentForm.NONE,
-        specific=consent.specific and consent.covers(item),
-        web_posting=consent.permits_posting(item),
-        channel=question.channel,
-        request=record.request_form,
-        identifies_other_students=record.identifies_other_students,
-        sole_possession_note=record.sole_possession_note,
-        access_waived=record.access_waived,
-    )
+    stated = question.stated
+    values: dict[str, Any] = {
+        name: stated.get(name)
+        if derive is None
+        else derive(question, item, profile, stated.get(name))
+        for name, derive in _DERIVE
+    }
+    return ItemFacts(**values)
 
 
 # Predicates shared by the rules. Each reads only what it must, in an order

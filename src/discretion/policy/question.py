@@ -18,25 +18,11 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
 from discretion.policy.errors import InvalidQuestionError, UnknownInformationError
+from discretion.policy.facts import REQUIRED, STATED
 from discretion.policy.profile import Profile
-from discretion.policy.vocabulary import (
-    Act,
-    Channel,
-    ConsentForm,
-    LegalProcess,
-    Level,
-    RecipientKind,
-    RequestForm,
-    Status,
-    Students,
-)
 
 __all__ = [
-    "Consent",
     "Question",
-    "Recipient",
-    "Record",
-    "Student",
     "parse_question",
     "question_schema",
     "ruling_schema",
@@ -44,112 +30,69 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True)
-class Recipient:
-    """Who would receive the information."""
-
-    kind: RecipientKind
-    need_to_know: bool = False
-    assigned_to_subject: bool = False
-    legal_process: LegalProcess = LegalProcess.NONE
-    id: str | None = None
-    relations: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True, slots=True)
-class Student:
-    """What is known about the student (or, for a listing, each listed student)."""
-
-    id: str | None = None
-    status: Status = Status.CURRENT
-    level: Level = Level.UNDERGRADUATE
-    suppressed: frozenset[str] = frozenset()
-    withheld: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Consent:
-    """The student's consent, if any."""
-
-    form: ConsentForm = ConsentForm.NONE
-    specific: bool = False
-    web_posting: bool = False
-    items: frozenset[str] | None = None
-    web_posting_items: frozenset[str] | None = None
-
-    def covers(self, item: str) -> bool:
-        """Return whether the consent (form and specificity) extends to ``item``."""
-        return self.items is None or item in self.items
-
-    def permits_posting(self, item: str) -> bool:
-        """Return whether the posting permission extends to ``item``."""
-        return self.web_posting and (
-            self.web_posting_items is None or item in self.web_posting_items
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    """Facts about the record a student asks to inspect."""
-
-    request_form: RequestForm = RequestForm.WRITTEN
-    identifies_other_students: bool = False
-    sole_possession_note: bool = False
-    access_waived: bool = False
-
-
-@dataclass(frozen=True, slots=True)
 class Question:
     """One intended act with student information.
 
-    ``key`` names everything a ruling can depend on (not the free-text purpose
-    or the ids); it is computed once, so repeated questions are cheap to rule.
+    ``stated`` holds the value of every fact a question states (``facts.STATED``),
+    the defaults filled in; the rest are what is not a fact of its own: the
+    items asked about, the recipient's relations, the student's suppressed
+    items, the items a consent or posting permission names (None: all), and
+    the ids and purpose, which no ruling depends on. ``key`` names everything
+    a ruling can depend on; it is computed once, so repeated questions are
+    cheap to rule.
     """
 
-    recipient: Recipient
     information: tuple[str, ...]
-    act: Act = Act.DISCLOSE
-    students: Students = Students.ONE
-    student: Student = Student()
-    consent: Consent = Consent()
-    channel: Channel = Channel.IN_PERSON
+    stated: Mapping[str, Any]
+    relations: frozenset[str] = frozenset()
+    suppressed: frozenset[str] = frozenset()
+    consent_items: frozenset[str] | None = None
+    posting_items: frozenset[str] | None = None
+    recipient_id: str | None = None
+    student_id: str | None = None
     purpose: str | None = None
-    record: Record = Record()
     key: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        parts = (
-            self.act,
-            self.recipient.kind,
-            self.recipient.need_to_know,
-            self.recipient.assigned_to_subject,
-            self.recipient.legal_process,
-            ",".join(sorted(self.recipient.relations)),
+        parts = [
+            *(str(self.stated[fact.name]) for fact in STATED),
+            ",".join(sorted(self.relations)),
             ",".join(self.information),
-            self.students,
-            self.student.status,
-            self.student.level,
-            ",".join(sorted(self.student.suppressed)),
-            self.student.withheld,
-            self.consent.form,
-            self.consent.specific,
-            self.consent.web_posting,
-            _names(self.consent.items),
-            _names(self.consent.web_posting_items),
-            self.channel,
-            self.record.request_form,
-            self.record.identifies_other_students,
-            self.record.sole_possession_note,
-            self.record.access_waived,
-        )
-        object.__setattr__(self, "key", "|".join(map(str, parts)))
+            ",".join(sorted(self.suppressed)),
+            _names(self.consent_items),
+            _names(self.posting_items),
+        ]
+        object.__setattr__(self, "key", "|".join(parts))
+
+    @classmethod
+    def of(cls, information: tuple[str, ...], **facts: Any) -> Question:
+        """Return a question stating ``facts`` (by fact name) and the defaults for the rest.
+
+        Other fields (relations, suppressed, ...) are given by keyword too.
+        """
+        extra = {k: facts.pop(k) for k in list(facts) if k not in _STATED_NAMES}
+        stated = {f.name: facts.get(f.name, f.default) for f in STATED}
+        missing = [name for name, value in stated.items() if value is REQUIRED]
+        if missing:
+            raise TypeError(f"a question states {', '.join(missing)}")
+        return cls(information, stated, **extra)
+
+    def consent_covers(self, item: str) -> bool:
+        """Return whether the consent (its form and specificity) extends to ``item``."""
+        return self.consent_items is None or item in self.consent_items
+
+    def posting_covers(self, item: str) -> bool:
+        """Return whether the posting permission extends to ``item``."""
+        return self.posting_items is None or item in self.posting_items
+
+
+_STATED_NAMES = frozenset(fact.name for fact in STATED)
+_MESSAGE_LIMIT = 300  # characters of a schema complaint, which quotes the value it refuses
+_NESTING_LIMIT = 32  # levels of lists and objects checked for; a valid question has three
 
 
 def _names(names: frozenset[str] | None) -> str:
     return "*" if names is None else ",".join(sorted(names))
-
-
-_MESSAGE_LIMIT = 300  # characters of a schema complaint, which quotes the value it refuses
-_NESTING_LIMIT = 32  # levels of lists and objects checked for; a valid question has three
 
 
 @cache
@@ -259,44 +202,19 @@ def parse_question(data: Any, profile: Profile) -> Question:
     recipient = data["recipient"]
     student = data.get("student", {})
     consent = data.get("consent", {})
-    record = data.get("record", {})
     _check_names(data["information"], profile.items, "information item")
     _check_names(student.get("suppressed", []), profile.directory_items, "directory item")
     _check_names(recipient.get("relations", []), tuple(profile.need_to_know), "relation")
     for key in ("items", "web_posting_items"):
         _check_names(consent.get(key, []), profile.items, "information item")
     return Question(
-        act=Act(data.get("act", Act.DISCLOSE)),
-        recipient=Recipient(
-            kind=RecipientKind(recipient["kind"]),
-            need_to_know=recipient.get("need_to_know", False),
-            assigned_to_subject=recipient.get("assigned_to_subject", False),
-            legal_process=LegalProcess(recipient.get("legal_process", LegalProcess.NONE)),
-            id=recipient.get("id"),
-            relations=frozenset(recipient.get("relations", ())),
-        ),
         information=tuple(data["information"]),
-        students=Students(data.get("students", Students.ONE)),
-        student=Student(
-            id=student.get("id"),
-            status=Status(student.get("status", Status.CURRENT)),
-            level=Level(student.get("level", Level.UNDERGRADUATE)),
-            suppressed=frozenset(student.get("suppressed", ())),
-            withheld=student.get("withheld", False),
-        ),
-        consent=Consent(
-            form=ConsentForm(consent.get("form", ConsentForm.NONE)),
-            specific=consent.get("specific", False),
-            web_posting=consent.get("web_posting", False),
-            items=_optional_names(consent.get("items")),
-            web_posting_items=_optional_names(consent.get("web_posting_items")),
-        ),
-        channel=Channel(data.get("channel", Channel.IN_PERSON)),
+        stated={fact.name: fact.read(data) for fact in STATED},
+        relations=frozenset(recipient.get("relations", ())),
+        suppressed=frozenset(student.get("suppressed", ())),
+        consent_items=_optional_names(consent.get("items")),
+        posting_items=_optional_names(consent.get("web_posting_items")),
+        recipient_id=recipient.get("id"),
+        student_id=student.get("id"),
         purpose=data.get("purpose"),
-        record=Record(
-            request_form=RequestForm(record.get("request_form", RequestForm.WRITTEN)),
-            identifies_other_students=record.get("identifies_other_students", False),
-            sole_possession_note=record.get("sole_possession_note", False),
-            access_waived=record.get("access_waived", False),
-        ),
     )
