@@ -77,18 +77,29 @@ def _listing(f: Facts) -> bool:
 
 
 def _posting(f: Facts) -> bool:
-    return f.act is Act.POST_ON_WEB or (f.act in (Act.DISCLOSE, Act.REFERENCE) and f.channel in WEB)
+    """Distribution on the web: not the student or an official who needs it, on a closed site."""
+    if f.act is Act.POST_ON_WEB:
+        return True
+    if f.act not in (Act.DISCLOSE, Act.REFERENCE) or f.channel not in WEB:
+        return False
+    if f.channel is Channel.WEB_PUBLIC:
+        return True
+    own = f.act is Act.DISCLOSE and f.recipient is RecipientKind.SELF and f.students is Students.ONE
+    needed = f.recipient is RecipientKind.OFFICIAL and f.need_to_know
+    return not (own or needed)
 
 
-def _specific(f: Facts) -> bool:
-    return f.specific or f.consent is ConsentForm.SIGNED_AUTHORIZATION
+def _public(f: Facts) -> bool:
+    return f.channel is Channel.WEB_PUBLIC or (
+        f.act is Act.POST_ON_WEB and f.channel is not Channel.WEB_RESTRICTED
+    )
 
 
 def _consented(f: Facts) -> bool:
     """The student agreed to this act in a form the policy accepts somewhere."""
     if _posting(f):
-        return f.web_posting
-    return f.consent in EXPLICIT and _specific(f)
+        return f.web_posting and f.consent in EXPLICIT
+    return f.consent in EXPLICIT and f.specific
 
 
 def every_ruling_has_a_reason(f: Facts, o: Outcome, p: Profile) -> bool:
@@ -115,27 +126,42 @@ def non_directory_leaves_only_with_written_consent(f: Facts, o: Outcome, p: Prof
     a signed authorisation, or (for a posting) the student's permission."""
     if o.decision is not Decision.PERMIT or f.item.directory or f.recipient not in OUTSIDE:
         return True
-    if f.consent in WRITTEN and _specific(f):
+    if f.consent in WRITTEN and f.specific:
         return True
     if _posting(f):
-        return f.web_posting
+        return False  # a posting's permission is a written, specific consent too
     email_reference = f.act is Act.REFERENCE and f.consent is ConsentForm.EMAIL
     return email_reference and f.specific
 
 
+def _law_enforcement(f: Facts) -> bool:
+    """Legal process, or a request from law enforcement or a background investigator."""
+    investigators = (RecipientKind.LAW_ENFORCEMENT, RecipientKind.GOVERNMENT_AGENCY)
+    check = (
+        f.legal_process is LegalProcess.ROUTINE_BACKGROUND_CHECK and f.recipient in investigators
+    )
+    return (
+        f.legal_process
+        in (LegalProcess.SUBPOENA, LegalProcess.COURT_ORDER, LegalProcess.NON_ROUTINE)
+        or f.recipient is RecipientKind.LAW_ENFORCEMENT
+        or check
+    )
+
+
 def a_listing_never_leaves_the_institute(f: Facts, o: Outcome, p: Profile) -> bool:
-    """Denied, or (legal process for several students) referred to the office that answers it."""
+    """Denied, or legal process and law enforcement handed to the office that answers them,
+    or answered under the law's own exception for subpoenas where a profile has no office."""
     if not (_listing(f) and f.recipient in OUTSIDE) or o.decision is Decision.DENY:
         return True
-    referred = (LegalProcess.SUBPOENA, LegalProcess.COURT_ORDER, LegalProcess.NON_ROUTINE)
-    return o.decision is Decision.REFER and f.legal_process in referred
+    court = f.legal_process in (LegalProcess.SUBPOENA, LegalProcess.COURT_ORDER)
+    return _law_enforcement(f) and (o.decision is Decision.REFER or court)
 
 
 def a_listing_never_goes_on_an_open_web_site(f: Facts, o: Outcome, p: Profile) -> bool:
-    public = f.channel is Channel.WEB_PUBLIC or (
-        f.act is Act.POST_ON_WEB and f.channel is not Channel.WEB_RESTRICTED
-    )
-    return not (_listing(f) and public) or o.decision is Decision.DENY
+    """Legal process asking for it is handed to its office, never posted either."""
+    if not (_listing(f) and _public(f)) or o.decision is Decision.DENY:
+        return True
+    return o.decision is Decision.REFER and _law_enforcement(f)
 
 
 def _reaches_without_consent(f: Facts, o: Outcome) -> bool:
@@ -183,20 +209,46 @@ def parents_get_open_directory_items_at_most(f: Facts, o: Outcome, p: Profile) -
 def legal_process_and_media_are_never_answered_directly(f: Facts, o: Outcome, p: Profile) -> bool:
     answered = o.decision is Decision.PERMIT
     court = f.legal_process in (LegalProcess.SUBPOENA, LegalProcess.COURT_ORDER)
-    referred = court or f.legal_process is LegalProcess.NON_ROUTINE
-    if referred and p.referrals:
+    if court and p.referral("legal_process", f.level) is not None:
         return not answered
-    if f.recipient is RecipientKind.MEDIA and p.referral("media") is not None:
+    routine = _signed_background_check(f)
+    if (
+        _law_enforcement(f)
+        and not court
+        and not routine
+        and p.referral("non_routine_law_enforcement")
+    ):
+        return not answered
+    if f.recipient is RecipientKind.MEDIA and p.referral("media") is not None and not court:
         return not answered
     return True
 
 
-def a_background_check_needs_a_signed_authorisation(f: Facts, o: Outcome, p: Profile) -> bool:
-    check = f.legal_process is LegalProcess.ROUTINE_BACKGROUND_CHECK
-    return not (check and o.decision is Decision.PERMIT) or (
-        f.consent is ConsentForm.SIGNED_AUTHORIZATION
-        or (f.consent is ConsentForm.WRITTEN and f.specific)
+def _signed_background_check(f: Facts) -> bool:
+    investigators = (RecipientKind.LAW_ENFORCEMENT, RecipientKind.GOVERNMENT_AGENCY)
+    check = (
+        f.legal_process is LegalProcess.ROUTINE_BACKGROUND_CHECK and f.recipient in investigators
     )
+    plain = f.act is Act.DISCLOSE and not _posting(f)
+    return check and plain and not _listing(f) and f.consent in WRITTEN and f.specific
+
+
+def a_background_check_needs_a_signed_authorisation(f: Facts, o: Outcome, p: Profile) -> bool:
+    """The one routine law-enforcement case: a specific, signed form."""
+    rule = o.deciding.rule.id
+    if o.decision is not Decision.PERMIT or not rule.startswith("legal_process."):
+        return True
+    return _signed_background_check(f)
+
+
+def legal_process_outranks_how_a_request_would_be_handled(f: Facts, o: Outcome, p: Profile) -> bool:
+    """A subpoena or court order goes to its office whatever it asks for and however it travels."""
+    if f.legal_process not in (LegalProcess.SUBPOENA, LegalProcess.COURT_ORDER):
+        return True
+    office = p.referral("legal_process", f.level)
+    if office is None:
+        return True
+    return o.decision is Decision.REFER and o.deciding.refer_to == office
 
 
 def own_records_open_only_on_a_written_request_within_45_days(
@@ -217,14 +269,22 @@ def own_records_open_only_on_a_written_request_within_45_days(
 
 
 def a_posting_needs_each_students_permission(f: Facts, o: Outcome, p: Profile) -> bool:
-    return not _posting(f) or o.decision is not Decision.PERMIT or f.web_posting
+    """In a form that counts: never spoken; written for the public or a withheld student."""
+    if not _posting(f) or o.decision is not Decision.PERMIT:
+        return True
+    if not f.web_posting or f.consent not in EXPLICIT:
+        return False
+    if _public(f) or f.recipient in OUTSIDE or f.withheld:
+        return f.consent in WRITTEN
+    return True
 
 
 def email_carries_care_in_proportion(f: Facts, o: Outcome, p: Profile) -> bool:
     if f.channel not in (Channel.EMAIL, Channel.EMAIL_ENCRYPTED):
         return True
     if _listing(f) and f.item.sensitive:
-        return o.decision is Decision.DENY
+        # never sent; legal process and law enforcement are handed to their office instead
+        return o.decision is Decision.DENY or (o.decision is Decision.REFER and _law_enforcement(f))
     if o.decision is not Decision.PERMIT or f.item.directory:
         return True
     needed = {Condition.MINIMIZE_IDENTIFIABILITY, Condition.NO_SENSITIVE_WORDS_IN_SUBJECT}
@@ -264,6 +324,7 @@ PROPERTIES: tuple[Property, ...] = (
     parents_get_open_directory_items_at_most,
     legal_process_and_media_are_never_answered_directly,
     a_background_check_needs_a_signed_authorisation,
+    legal_process_outranks_how_a_request_would_be_handled,
     own_records_open_only_on_a_written_request_within_45_days,
     a_posting_needs_each_students_permission,
     email_carries_care_in_proportion,
@@ -380,6 +441,43 @@ def test_invariant_need_to_know_never_makes_a_ruling_stricter(profile_name: str)
 @pytest.mark.parametrize("profile_name", PROFILES)
 def test_invariant_a_listing_is_never_milder_than_one_student(profile_name: str) -> None:
     _check_relation(profile_name, "listing", lambda _: [{"students": Students.MANY}], _not_milder)
+
+
+@pytest.mark.parametrize("profile_name", PROFILES)
+def test_invariant_a_closed_site_read_by_those_with_a_right_is_no_posting(
+    profile_name: str,
+) -> None:
+    """The student (one record) or an official who needs it, on a restricted site, is told as in
+    person: the same decision by the same rule."""
+
+    def in_person(leaf: Leaf) -> Iterable[dict[str, Any]]:
+        known = leaf.known
+        if (
+            known.get("channel") is not Channel.WEB_RESTRICTED
+            or known.get("act") is not Act.DISCLOSE
+        ):
+            return
+        own = known.get("recipient") is RecipientKind.SELF and known.get("students") is Students.ONE
+        needed = known.get("recipient") is RecipientKind.OFFICIAL and known.get("need_to_know")
+        if own or needed:
+            yield {"channel": Channel.IN_PERSON}
+
+    def same(a: Outcome, b: Outcome) -> bool:
+        return (a.decision, a.deciding.rule) == (b.decision, b.deciding.rule)
+
+    _check_relation(profile_name, "closed_site_is_no_posting", in_person, same)
+
+
+@pytest.mark.parametrize("profile_name", PROFILES)
+def test_invariant_a_consent_is_specific_only_when_it_says_so(profile_name: str) -> None:
+    """Making a consent specific never makes a ruling stricter, and nothing that needs a specific
+    consent is allowed by an unspecific one (checked by the consent properties above)."""
+
+    def specific(leaf: Leaf) -> Iterable[dict[str, Any]]:
+        if leaf.known.get("specific") is False:
+            yield {"specific": True}
+
+    _check_relation(profile_name, "specific_consent", specific, _not_stricter)
 
 
 @pytest.mark.parametrize("profile_name", PROFILES)

@@ -74,7 +74,8 @@ def fill(context: Context) -> None:
             ).id  # fmt: skip
             ids[side]["web_permission"] = grant_web_permission(
                 session, profile, actor=acting(session, "u-reg"), student_id=student,
-                site="https://lab.test.edu", items=["name"],
+                site="https://lab.test.edu", items=["name"], form="written",
+                document_sha256=HASH,
             ).id  # fmt: skip
             ids[side]["suppression"] = suppress(
                 session,

@@ -81,7 +81,12 @@ MATRIX: dict[tuple[str, str], tuple[Any, dict[str, Cell]]] = {
     ("POST", "/v1/authorizations/{authorization_id}/revoke"): (None, KEEPER_REVOKE),
     ("GET", "/v1/students/{student_id}/web-permissions"): (None, KEEPER_READ),
     ("POST", "/v1/students/{student_id}/web-permissions"): (
-        {"site": "https://club.test.edu", "items": ["name"]},
+        {
+            "site": "https://club.test.edu",
+            "items": ["name"],
+            "form": "email",
+            "message_id": "<ok@test.edu>",
+        },
         KEEPER_WRITE,
     ),
     ("POST", "/v1/web-permissions/{permission_id}/revoke"): (None, KEEPER_REVOKE),

@@ -144,9 +144,11 @@ def test_authorizations_and_posting_permissions_are_granted_listed_and_revoked(
     )
     assert "ended" in _run(sample, "authorization", "list", "u-alan", "--as", "u-reg").stdout
     posted = _run(sample, "web-permission", "grant", "u-alan", "--site", "https://lab.test.edu",
+                  "--form", "written", "--document-sha256", HASH,
                   "--items", "name,year", "--by", "u-reg")  # fmt: skip
     assert posted.stdout == "web permission 1 granted: name year on https://lab.test.edu\n"
     bad = _run(sample, "web-permission", "grant", "u-alan", "--site", "https://lab.test.edu",
+               "--form", "email", "--message-id", "<m@test.edu>",
                "--items", "name,shoe_size", "--by", "u-reg")  # fmt: skip
     assert bad.exit_code == 2 and "shoe_size" in bad.stderr and bad.stderr.count("\n") == 1
     assert _run(sample, "web-permission", "revoke", "1", "--by", "u-reg").exit_code == 0

@@ -106,7 +106,10 @@ def test_a_background_check_uses_the_signed_authorisation_on_file(sample: Contex
         "student": {"id": "u-ada"},
         "information": ["name", "grades"],
     }
-    assert _ask(sample, **question).ruling.decision == "deny"
+    # no form on file: not routine, so the Registrar handles it
+    unsigned = _ask(sample, **question).ruling
+    assert unsigned.decision == "refer" and unsigned.refer_to is not None
+    assert unsigned.refer_to.id == "registrar"
     with sample.transaction() as session:
         grant_authorization(session, actor=acting(session, "u-reg"), student_id="u-ada",
                             agency="federal bureau of investigation", investigation="clearance",
@@ -126,6 +129,17 @@ def test_a_posting_uses_the_permission_for_that_site(sample: Context) -> None:
             student_id="u-ada",
             site="physics.test.edu/people",
             items=["name"],
+            form="email",
+            message_id="<ok@test.edu>",
+        )
+        grant_web_permission(
+            session,
+            sample.profile,
+            actor=acting(session, "u-reg"),
+            student_id="u-ada",
+            site="spoken.test.edu",
+            items=["name"],
+            form="verbal",
         )
     question: dict[str, Any] = {
         "act": "post_on_web",
@@ -139,6 +153,13 @@ def test_a_posting_uses_the_permission_for_that_site(sample: Context) -> None:
     answer = _ask(sample, **question, site="Physics.test.edu/people")
     assert answer.ruling.by_information["name"].decision == "permit"
     assert answer.ruling.by_information["year"].decision == "deny"
+    assert answer.question["consent"]["form"] == "email"
+    # a spoken permission is on file for another site, and counts for nothing
+    spoken = _ask(sample, **question, site="spoken.test.edu")
+    assert spoken.ruling.by_information["name"].decision == "deny"
+    # the emailed one does not reach a page the public can read
+    public = _ask(sample, **{**question, "channel": "web_public"}, site="physics.test.edu/people")
+    assert public.ruling.by_information["name"].decision == "deny"
 
 
 def test_unknown_ids_and_bad_questions_are_named(sample: Context) -> None:

@@ -198,7 +198,8 @@ def test_authorisations_and_posting_permissions_are_granted_and_revoked(sample: 
         )  # fmt: skip
         permission = grant_web_permission(session, sample.profile, actor=acting(session, "u-reg"),
                                           student_id="u-ada", site="physics.test.edu/people",
-                                          items=["name", "photo"])  # fmt: skip
+                                          items=["name", "photo"], form="email",
+                                          message_id="<ok@test.edu>")  # fmt: skip
     with sample.transaction() as session:
         revoke_authorization(
             session, actor=acting(session, "u-reg"), authorization_id=authorization.id
@@ -228,6 +229,7 @@ def test_authorisations_and_posting_permissions_are_granted_and_revoked(sample: 
                 student_id="u-ada",
                 site="",
                 items=["name"],
+                form="verbal",
             )
     actions = [a for _, a, _ in _changes(sample, "u-ada")]
     assert actions.count("grant") == 3 and actions.count("revoke") == 2  # + the imported consent
@@ -271,3 +273,21 @@ def test_a_row_of_another_student_looks_like_no_row_to_a_student(sample: Context
         assert len(errors) == 2 and errors[0] == errors[1]
         with pytest.raises(NotFoundError, match="unknown consent `999`"):
             revoke_consent(session, actor=acting(session, "u-reg"), consent_id=999)
+
+
+def test_a_posting_permission_keeps_its_form_and_evidence(sample: Context) -> None:
+    with sample.transaction() as session:
+        reg = acting(session, "u-reg")
+        with pytest.raises(InvalidRequestError, match="an email posting permission needs"):
+            grant_web_permission(session, sample.profile, actor=reg, student_id="u-ada",
+                                 site="x.test.edu", items=["name"], form="email")  # fmt: skip
+        with pytest.raises(InvalidRequestError, match="a written posting permission needs"):
+            grant_web_permission(session, sample.profile, actor=reg, student_id="u-ada",
+                                 site="x.test.edu", items=["name"], form="written")  # fmt: skip
+        with pytest.raises(InvalidRequestError, match="unknown consent form `nod`"):
+            grant_web_permission(session, sample.profile, actor=reg, student_id="u-ada",
+                                 site="x.test.edu", items=["name"], form="nod")  # fmt: skip
+        made = grant_web_permission(session, sample.profile, actor=reg, student_id="u-ada",
+                                    site="x.test.edu", items=["name"], form="written",
+                                    document_sha256=HASH)  # fmt: skip
+        assert (made.form, made.document_sha256) == ("written", HASH)

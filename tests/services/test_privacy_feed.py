@@ -178,11 +178,12 @@ def test_concurrent_writers_number_without_gaps_and_readers_miss_nothing(empty: 
     with multiprocessing.get_context("spawn").Pool(WORKERS) as pool:
         done = pool.starmap_async(_suppress_many, [(empty.store.url, w) for w in range(WORKERS)])
         while len(seen) < total and time.monotonic() < deadline:
+            finished = done.ready()  # asked before reading, so a page read after it is the last
             page = _feed(empty, cursor, 7)
             seen += [seq for seq, *_ in page]
             cursor = seen[-1] if seen else 0
-            if not page and done.ready():
-                break  # every worker has committed, or one failed
+            if not page and finished:
+                break  # every worker had committed, or one failed, before this empty page
             if not page:
                 time.sleep(0.005)
         assert done.get(timeout=60) == [STUDENTS * 2] * WORKERS

@@ -162,10 +162,13 @@ class AuthorizationIn(Strict):
 
 
 class WebPermissionIn(Strict):
-    """A permission to post named items on a web site."""
+    """A permission to post named items on a web site, with how it was given and its evidence."""
 
     site: str = Field(min_length=1, max_length=500)
     items: list[str] = Field(min_length=1, max_length=50)
+    form: Literal["verbal", "email", "written", "signed_authorization"]
+    message_id: str | None = Field(default=None, max_length=500)
+    document_sha256: str | None = Field(default=None, max_length=64)
 
 
 class Disclosure(BaseModel):
@@ -337,6 +340,9 @@ class WebPermissionOut(BaseModel):
     student_id: str
     site: str
     items: list[str]
+    form: str
+    message_id: str | None
+    document_sha256: str | None
     granted_at: str
     revoked_at: str | None
     revoked_by: str | None

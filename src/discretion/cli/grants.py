@@ -113,12 +113,25 @@ def web_grant(
     student: StudentArgument,
     site: Annotated[str, typer.Option(help="The web site (its address).")],
     items: Annotated[str, typer.Option(help="Information items, comma-separated.")],
+    form: Annotated[
+        str, typer.Option(help="How it was given: verbal, email, written or signed_authorization.")
+    ],
     by: ByOption,
+    message_id: Annotated[
+        str | None, typer.Option(help="An emailed permission's Message-ID.")
+    ] = None,
+    document_sha256: Annotated[
+        str | None, typer.Option(help="SHA-256 of the signed permission.")
+    ] = None,
     as_json: JsonOption = False,
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",
 ) -> None:
-    """Record a student's permission to post items on a web site."""
+    """Record a student's permission to post items on a web site, with its evidence.
+
+    Only a written permission lets a page the public can reach carry the items;
+    an email will do for a page only the Institute community reaches.
+    """
     with store(database, profile) as context, context.transaction() as session:
         row = row_json(
             grant_web_permission(
@@ -128,6 +141,9 @@ def web_grant(
                 student_id=student,
                 site=site,
                 items=[i.strip() for i in items.split(",") if i.strip()],
+                form=form,
+                message_id=message_id,
+                document_sha256=document_sha256,
             )
         )
     if as_json:

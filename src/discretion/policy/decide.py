@@ -1,10 +1,11 @@
 """``decide``: rule on a question. All precedence lives here.
 
-For each information item the rules are consulted by effect: the first ban
-decides; else the first referral; else the first permit, with the conditions
-of every condition rule that applies; else the first deny; else the default
-deny. Across items the strictest decides (deny, then refer, then permit), and
-``by_information`` shows each item.
+For each information item the rules are consulted by effect: the first
+deferral decides (legal process, which is an office's to answer whatever it
+asks); else the first ban; else the first referral; else the first permit,
+with the conditions of every condition rule that applies; else the first
+deny; else the default deny. Across items the strictest decides (deny, then
+refer, then permit), and ``by_information`` shows each item.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def evaluate(
         profile: the institution profile.
         rules: the rules by effect; the registered rules unless a test gives others.
     """
-    for effect in (Effect.BAN, Effect.REFER, Effect.PERMIT, Effect.DENY):
+    for effect in (Effect.DEFER, Effect.BAN, Effect.REFER, Effect.PERMIT, Effect.DENY):
         for rule in rules.get(effect, ()):
             hit = rule.check(facts, profile)
             if hit is None:
@@ -98,10 +99,15 @@ def assemble(items: Sequence[str], outcomes: Sequence[Outcome], profile: Profile
         found = {c for o in outcomes for c in o.conditions}
         conditions = tuple(sorted(found, key=_CONDITION_ORDER.__getitem__))
     elif decision is Decision.REFER:
-        # Referrals about who asks (parents, legal process, media) come later in
-        # the FAQ than the Registrar's degree checks, and decide the office.
+        # A deferral (legal process) names the office; otherwise referrals about
+        # who asks (parents, legal process, media) come later in the FAQ than the
+        # Registrar's degree checks, and decide the office.
         refer_to = max(
-            deciding, key=lambda o: MODULES.index(o.deciding.rule.module)
+            deciding,
+            key=lambda o: (
+                o.deciding.rule.effect is Effect.DEFER,
+                MODULES.index(o.deciding.rule.module),
+            ),
         ).deciding.refer_to
     else:
         remedies = dict.fromkeys(o.deciding.rule.remedy for o in deciding)

@@ -48,13 +48,17 @@ __all__ = [
     "has_explicit_consent",
     "has_need_to_know",
     "has_written_consent",
+    "has_posting_permission",
     "is_background_check",
+    "is_court_process",
     "is_listing",
+    "is_non_routine",
     "is_open_directory",
     "is_outside",
     "is_plain",
     "is_posting",
     "is_public_web",
+    "is_routine_law_enforcement",
     "item_facts",
     "legal_process_office",
 ]
@@ -239,15 +243,27 @@ def is_listing(facts: Facts) -> bool:
 
 
 def is_posting(facts: Facts) -> bool:
-    """Return whether the act puts information on a web page."""
+    """Return whether the act distributes information on the web to a community or the public.
+
+    Posting is ``post_on_web``, anything on an open site, and a restricted site
+    read by people with no right of their own to the item: the student reading
+    their own record on a restricted portal, or an official who needs the item
+    reading it in a restricted system, is being told, not shown a posting.
+    """
     if facts.act is Act.POST_ON_WEB:
         return True
-    return facts.act in (Act.DISCLOSE, Act.REFERENCE) and facts.channel in _WEB
+    if facts.act not in (Act.DISCLOSE, Act.REFERENCE) or facts.channel not in _WEB:
+        return False
+    if facts.channel is Channel.WEB_PUBLIC:
+        return True
+    if facts.act is Act.DISCLOSE and facts.recipient is RecipientKind.SELF:
+        return facts.students is not Students.ONE  # the student reading their own record
+    return not has_need_to_know(facts)
 
 
 def is_plain(facts: Facts, act: Act) -> bool:
     """Return whether the act is ``act`` and not a posting."""
-    return facts.act is act and facts.channel not in _WEB
+    return facts.act is act and not is_posting(facts)
 
 
 def is_public_web(facts: Facts) -> bool:
@@ -260,16 +276,55 @@ def is_public_web(facts: Facts) -> bool:
     return facts.act is Act.POST_ON_WEB and facts.channel is not Channel.WEB_RESTRICTED
 
 
+_INVESTIGATORS = frozenset({RecipientKind.LAW_ENFORCEMENT, RecipientKind.GOVERNMENT_AGENCY})
+
+
 def is_background_check(facts: Facts) -> bool:
-    """Return whether the request is a routine background check (its own rules decide it)."""
-    return facts.legal_process is LegalProcess.ROUTINE_BACKGROUND_CHECK
+    """Return whether an investigator (law enforcement, a government agency) checks a background.
+
+    An employer's or a screening firm's check is no background check in the
+    FAQ's sense: it is a degree check, or a disclosure like any other.
+    """
+    if facts.legal_process is not LegalProcess.ROUTINE_BACKGROUND_CHECK:
+        return False
+    return facts.recipient in _INVESTIGATORS
+
+
+def is_routine_law_enforcement(facts: Facts) -> bool:
+    """Return whether the request is the one routine case: a check with the signed form.
+
+    A student's form authorises telling the investigator about that student:
+    a request about several students, or to do anything else, is never routine.
+    """
+    if not is_background_check(facts) or is_listing(facts) or not is_plain(facts, Act.DISCLOSE):
+        return False
+    return has_written_consent(facts)
+
+
+def is_court_process(facts: Facts) -> bool:
+    """Return whether the request comes with a subpoena or a court order."""
+    return facts.legal_process in (LegalProcess.SUBPOENA, LegalProcess.COURT_ORDER)
+
+
+def is_non_routine(facts: Facts) -> bool:
+    """Return whether the request is non-routine law enforcement.
+
+    Said so by the question, or any request from law enforcement (or a
+    background investigator) that is neither court process nor the one
+    routine case, directory items included.
+    """
+    if facts.legal_process is LegalProcess.NON_ROUTINE:
+        return True
+    if is_court_process(facts) or is_routine_law_enforcement(facts):
+        return False
+    return facts.recipient is RecipientKind.LAW_ENFORCEMENT or is_background_check(facts)
 
 
 def legal_process_office(facts: Facts, profile: Profile) -> Office | None:
     """Return the office that answers the request's legal process, if it has one."""
-    if facts.legal_process in (LegalProcess.SUBPOENA, LegalProcess.COURT_ORDER):
+    if is_court_process(facts):
         return profile.referral("legal_process", facts.level)
-    if facts.legal_process is LegalProcess.NON_ROUTINE:
+    if is_non_routine(facts):
         return profile.referral("non_routine_law_enforcement")
     return None
 
@@ -284,14 +339,14 @@ def is_open_directory(facts: Facts) -> bool:
     return facts.item.directory and not facts.withheld and not facts.suppressed
 
 
-def _is_specific(facts: Facts) -> bool:
-    # A signed authorisation names its investigation: it is specific by nature.
-    return facts.consent is ConsentForm.SIGNED_AUTHORIZATION or facts.specific
-
-
 def has_written_consent(facts: Facts) -> bool:
-    """Return whether the student gave specific, written consent."""
-    return facts.consent in _WRITTEN and _is_specific(facts)
+    """Return whether the student gave specific, written consent.
+
+    A consent is specific only when the question says so (34 CFR 99.30(b):
+    it names the records, the purpose and the recipient); a signed form is
+    no exception.
+    """
+    return facts.consent in _WRITTEN and facts.specific
 
 
 def has_explicit_consent(facts: Facts) -> bool:
@@ -299,8 +354,23 @@ def has_explicit_consent(facts: Facts) -> bool:
 
     An email is explicit; a withheld student's directory item needs writing.
     """
-    if facts.consent not in _EMAIL_OR_STRONGER or not _is_specific(facts):
+    if facts.consent not in _EMAIL_OR_STRONGER or not facts.specific:
         return False
     if facts.item.directory and facts.withheld:
         return facts.consent in _WRITTEN
     return True
+
+
+def has_posting_permission(facts: Facts) -> bool:
+    """Return whether the student's permission to post counts for this posting.
+
+    Spoken permission counts for nothing. For a page the public can reach it
+    must be written, and for non-directory items also specific (34 CFR
+    99.30); so too for a student who withheld everything. For a page only the
+    Institute community reaches, an email will do.
+    """
+    if not facts.web_posting or facts.consent not in _EMAIL_OR_STRONGER:
+        return False
+    if is_public_web(facts) or is_outside(facts):
+        return has_written_consent(facts) if not facts.item.directory else facts.consent in _WRITTEN
+    return facts.consent in _WRITTEN if facts.withheld else True

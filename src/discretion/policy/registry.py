@@ -24,11 +24,14 @@ __all__ = ["APPLIES", "REGISTRY", "Applies", "Check", "Effect", "Rule", "rule"]
 class Effect(Enum):
     """What a rule does when it applies, strongest first.
 
-    For each item, the first ban decides; else the first referral; else the
-    first permit, to which every applicable condition rule adds; else the first
-    deny; else the single default rule.
+    For each item, the first deferral decides (a request that is not staff's to
+    answer at all, such as legal process: it goes to its office whatever it
+    asks for or however it would travel); else the first ban; else the first
+    referral; else the first permit, to which every applicable condition rule
+    adds; else the first deny; else the single default rule.
     """
 
+    DEFER = "defer"
     BAN = "ban"
     REFER = "refer"
     PERMIT = "permit"
@@ -43,6 +46,7 @@ class Effect(Enum):
 
 
 _DECISIONS = {
+    Effect.DEFER: Decision.REFER,
     Effect.BAN: Decision.DENY,
     Effect.REFER: Decision.REFER,
     Effect.PERMIT: Decision.PERMIT,

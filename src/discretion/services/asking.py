@@ -144,7 +144,13 @@ def complete_question(
         consent = {"form": "signed_authorization", "specific": True}
     permission = match_web_permission(session, about.id, data.get("site"))
     if permission is not None:
-        consent |= {"web_posting": True, "web_posting_items": sorted(permission.items)}
+        # a posting to that site is ruled on the permission, in the form it was given
+        consent = {
+            "form": permission.form,
+            "specific": True,
+            "web_posting": True,
+            "web_posting_items": sorted(permission.items),
+        }
     question["consent"] = consent
     return question, match.used, match.unmatched
 

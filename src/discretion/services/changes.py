@@ -121,8 +121,7 @@ def grant_consent(
     """
     require_keeper(actor, student_id)
     about = student(session, student_id)
-    if form not in CONSENT_FORMS:
-        raise InvalidRequestError(f"unknown consent form `{form}`; use {', '.join(CONSENT_FORMS)}")
+    _evidence(form, message_id, document_sha256, "consent")
     if not purpose.strip():
         raise InvalidRequestError("a consent names its purpose; give --purpose")
     recipient = person(session, recipient_id) if recipient_id else None
@@ -131,10 +130,6 @@ def grant_consent(
     )
     if not name:
         raise InvalidRequestError("a consent names its recipient; give a recipient id or name")
-    if form == "email" and not message_id:
-        raise InvalidRequestError("an email consent needs the email's message id as evidence")
-    if form in ("written", "signed_authorization") and not document_sha256:
-        raise InvalidRequestError("a written consent needs the SHA-256 of the signed document")
     at = granted_at or now()
     if expires_at is not None and expires_at <= at:
         raise InvalidRequestError("the consent would expire before it is granted")
@@ -169,6 +164,21 @@ def _kept(session: Session, model: type[Row], row_id: int, actor: Principal, wha
         raise ForbiddenError(f"only the student or the Registrar's office ({KEEPER}) may do this")
     require_keeper(actor, row.student_id)
     return row
+
+
+def _evidence(form: str, message_id: str | None, document_sha256: str | None, what: str) -> None:
+    """Check that a consent's form is known and comes with the evidence it needs.
+
+    Raises:
+        InvalidRequestError: an unknown form; an email without its message id; a written
+            or signed form without the SHA-256 of the document.
+    """
+    if form not in CONSENT_FORMS:
+        raise InvalidRequestError(f"unknown consent form `{form}`; use {', '.join(CONSENT_FORMS)}")
+    if form == "email" and not message_id:
+        raise InvalidRequestError(f"an email {what} needs the email's message id as evidence")
+    if form in ("written", "signed_authorization") and not document_sha256:
+        raise InvalidRequestError(f"a written {what} needs the SHA-256 of the signed document")
 
 
 def _end(session: Session, model: type[Row], row_id: int, actor: Principal, what: str) -> Row:
@@ -270,16 +280,32 @@ def grant_web_permission(
     student_id: str,
     site: str,
     items: Sequence[str],
+    form: str,
+    message_id: str | None = None,
+    document_sha256: str | None = None,
 ) -> WebPermission:
-    """Record a student's permission to post ``items`` on ``site``."""
+    """Record a student's permission to post ``items`` on ``site``, as given (``form``).
+
+    The permission is a consent: its form and evidence are kept like a
+    consent's, and the policy decides whether that form counts for a posting
+    (never a spoken one; a written one for a page the public can reach).
+
+    Raises:
+        ForbiddenError: the actor is neither the student nor the Registrar's office.
+        InvalidRequestError: no site, an unknown form, or no evidence for the form.
+    """
     require_keeper(actor, student_id)
     about = student(session, student_id)
     if not site.strip():
         raise InvalidRequestError("a posting permission names its web site")
+    _evidence(form, message_id, document_sha256, "posting permission")
     permission = WebPermission(
         student_id=about.id,
         site=site.strip(),
         items=_items(profile, items),
+        form=form,
+        message_id=message_id,
+        document_sha256=_hash(document_sha256),
         granted_at=now(),
         recorded_by=actor.name,
     )

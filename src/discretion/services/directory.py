@@ -180,8 +180,8 @@ def export(session: Session, profile: Profile, reader: Principal) -> Iterator[En
         # an export can honour only one condition: leaving out who suppressed the item
         if ruling.decision is Decision.PERMIT and set(ruling.conditions) <= _LISTING_CONDITIONS:
             open_items.append(item)
-        elif ruling.decision is Decision.DENY:
-            refused = refused or ruling
+        elif ruling.decision is not Decision.PERMIT:
+            refused = refused or ruling  # denied, or not ours to answer (law enforcement)
     if not open_items:
         assert refused is not None  # INVARIANT: some item's ruling explains the refusal
         raise RefusedError(f"a listing of students may not go to `{reader.name}`", refused)

@@ -265,13 +265,21 @@ class Authorization(Base):
 
 
 class WebPermission(Base):
-    """A student's permission to post named items on a named web site."""
+    """A student's permission to post named items on a named web site, and its evidence.
+
+    ``form`` is how the student gave it (a consent form of the policy's);
+    permissions recorded before forms were kept say ``none`` and count for
+    nothing until recorded again.
+    """
 
     __tablename__ = "web_permission"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     student_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
     site: Mapped[str] = mapped_column(String(500))
     items: Mapped[list[str]] = mapped_column(JSON)
+    form: Mapped[str] = mapped_column(String(32), server_default=text("'none'"))
+    message_id: Mapped[str | None] = mapped_column(String(500))
+    document_sha256: Mapped[str | None] = mapped_column(String(64))
     granted_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     revoked_by: Mapped[str | None] = mapped_column(String(64))

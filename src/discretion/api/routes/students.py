@@ -284,6 +284,9 @@ def add_web_permission(
             student_id=student_id,
             site=body.site,
             items=body.items,
+            form=body.form,
+            message_id=body.message_id,
+            document_sha256=body.document_sha256,
         )
         return row_json(row)
 

@@ -13,6 +13,7 @@ from discretion.policy.facts import (
     Facts,
     has_need_to_know,
     is_background_check,
+    is_court_process,
     is_listing,
     is_open_directory,
     is_outside,
@@ -23,7 +24,7 @@ from discretion.policy.facts import (
 )
 from discretion.policy.profile import Profile
 from discretion.policy.registry import APPLIES, Applies, Effect, rule
-from discretion.policy.vocabulary import Act, Condition, LegalProcess, RecipientKind, Students
+from discretion.policy.vocabulary import Act, Condition, RecipientKind, Students
 
 _LISTING = Applies((Condition.OMIT_SUPPRESSED_STUDENTS,))
 
@@ -45,11 +46,12 @@ def _is_self(facts: Facts) -> bool:
 def listing_never_outside(facts: Facts, profile: Profile) -> Applies | None:
     """A listing of several students never leaves the Institute.
 
-    Subpoenas, court orders and non-routine law-enforcement requests for
-    several students are not released by anyone either: they go to the office
-    that answers legal process (see legal_process), which this rule leaves be.
+    Legal process for several students is not this rule's: subpoenas and court
+    orders are answered by the office for them, or under the law's own
+    exception where the profile names none (see legal_process, exceptions),
+    and non-routine law enforcement goes to its office.
     """
-    if not is_listing(facts) or not is_outside(facts):
+    if not is_listing(facts) or not is_outside(facts) or is_court_process(facts):
         return None
     return None if legal_process_office(facts, profile) is not None else APPLIES
 
@@ -83,8 +85,6 @@ def degree_and_attendance_to_registrar(facts: Facts, profile: Profile) -> Applie
     if not is_plain(facts, Act.DISCLOSE) or not facts.item.verified_by_registrar:
         return None
     if has_need_to_know(facts) or _is_self(facts) or facts.recipient is RecipientKind.MEDIA:
-        return None
-    if facts.legal_process is not LegalProcess.NONE:
         return None
     if facts.recipient is RecipientKind.PARENT and not is_open_directory(facts):
         return None
