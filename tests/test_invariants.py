@@ -128,6 +128,8 @@ def non_directory_leaves_only_with_written_consent(f: Facts, o: Outcome, p: Prof
         return True
     if f.consent in WRITTEN and f.specific:
         return True
+    if o.deciding.rule.module == "exceptions":
+        return _federal_exception(f)
     if _posting(f):
         return False  # a posting's permission is a written, specific consent too
     email_reference = f.act is Act.REFERENCE and f.consent is ConsentForm.EMAIL
@@ -140,12 +142,34 @@ def _law_enforcement(f: Facts) -> bool:
     check = (
         f.legal_process is LegalProcess.ROUTINE_BACKGROUND_CHECK and f.recipient in investigators
     )
-    return (
-        f.legal_process
-        in (LegalProcess.SUBPOENA, LegalProcess.COURT_ORDER, LegalProcess.NON_ROUTINE)
-        or f.recipient is RecipientKind.LAW_ENFORCEMENT
-        or check
-    )
+    if f.legal_process in (
+        LegalProcess.SUBPOENA,
+        LegalProcess.COURT_ORDER,
+        LegalProcess.NON_ROUTINE,
+    ):
+        return True
+    plain = f.act is Act.DISCLOSE and not _posting(f)
+    if f.legal_process is LegalProcess.NONE and f.emergency and plain and not _listing(f):
+        return False  # an emergency about one student is answered as an emergency
+    return f.recipient is RecipientKind.LAW_ENFORCEMENT or check
+
+
+NOT_A_PARTY = (RecipientKind.PUBLIC, RecipientKind.MEDIA, RecipientKind.SELF)
+
+
+def _federal_exception(f: Facts) -> bool:
+    """The question states a case where 34 CFR 99.31 allows a disclosure without consent."""
+    if f.recipient in NOT_A_PARTY or _posting(f):
+        return False
+    court = f.legal_process in (LegalProcess.SUBPOENA, LegalProcess.COURT_ORDER)
+    if court and f.act in (Act.DISCLOSE, Act.SHARE_CLASS_LIST):
+        return True
+    if f.act is not Act.DISCLOSE:
+        return False
+    one = not _listing(f)
+    enrolling = f.recipient is RecipientKind.OTHER_INSTITUTION and f.student_enrolling
+    dependent = f.recipient is RecipientKind.PARENT and f.dependent
+    return f.emergency or (one and (enrolling or dependent or f.for_financial_aid))
 
 
 def a_listing_never_leaves_the_institute(f: Facts, o: Outcome, p: Profile) -> bool:
@@ -174,6 +198,8 @@ def _reaches_without_consent(f: Facts, o: Outcome) -> bool:
     official = f.recipient is RecipientKind.OFFICIAL
     if official and (f.need_to_know or f.assigned_to_subject):
         return False
+    if o.deciding.rule.module == "exceptions" and _federal_exception(f):
+        return False  # the law's own exception, not the student's choice
     return not _consented(f)
 
 
@@ -190,8 +216,12 @@ def a_withheld_student_reaches_no_one_without_need_or_consent(
 
 
 def class_lists_go_only_to_assigned_staff(f: Facts, o: Outcome, p: Profile) -> bool:
+    """Or, where no office answers legal process, to comply with a subpoena or court order."""
     if f.act is not Act.SHARE_CLASS_LIST or o.decision is not Decision.PERMIT:
         return True
+    if o.deciding.rule.id == "exceptions.subpoena_compliance":
+        court = f.legal_process in (LegalProcess.SUBPOENA, LegalProcess.COURT_ORDER)
+        return court and p.referral("legal_process", f.level) is None
     return f.recipient is RecipientKind.OFFICIAL and f.assigned_to_subject
 
 
@@ -310,6 +340,49 @@ def date_of_birth_goes_only_to_a_legitimate_need(f: Facts, o: Outcome, p: Profil
     return Condition.LEGITIMATE_NEED_ONLY in o.conditions
 
 
+def an_emergency_never_waits_for_consent(f: Facts, o: Outcome, p: Profile) -> bool:
+    """A plain disclosure to a party who must act in an emergency is permitted or referred,
+    never refused with "get consent"; only a listing may still be refused, for how it would
+    travel or where it would go, never for want of consent."""
+    if not f.emergency or f.act is not Act.DISCLOSE or f.recipient in NOT_A_PARTY or _posting(f):
+        return True
+    if o.decision is not Decision.DENY:
+        return True
+    remedy = o.deciding.rule.remedy or ""
+    return _listing(f) and "consent" not in remedy
+
+
+def no_exception_reaches_the_public(f: Facts, o: Outcome, p: Profile) -> bool:
+    """Nor the media, a web posting, or (but for legal process) a listing for outsiders."""
+    if o.deciding.rule.module != "exceptions":
+        return True
+    if f.recipient in NOT_A_PARTY or _posting(f) or _public(f):
+        return False
+    court = f.legal_process in (LegalProcess.SUBPOENA, LegalProcess.COURT_ORDER)
+    return court or not (_listing(f) and f.recipient in OUTSIDE)
+
+
+def an_exception_follows_the_office_or_the_law(f: Facts, o: Outcome, p: Profile) -> bool:
+    """Where the profile names an office for an exception, the exception only refers; where
+    it names none, it permits with the law's conditions."""
+    rule = o.deciding.rule.id
+    if not rule.startswith("exceptions."):
+        return True
+    if o.decision is Decision.REFER:
+        return o.deciding.refer_to is not None
+    met = set(o.conditions)
+    if rule == "exceptions.health_or_safety_emergency":
+        needed = {Condition.NECESSARY_ONLY, Condition.RECORD_THREAT, Condition.RECORD_DISCLOSURE}
+        return p.referral("emergency", f.level) is None and needed <= met
+    if rule == "exceptions.subpoena_compliance":
+        told = {Condition.NOTIFY_STUDENT_FIRST, Condition.RECORD_DISCLOSURE}
+        notice = told <= met if not f.notice_forbidden else not told & met
+        return notice and Condition.NECESSARY_ONLY in met
+    if rule == "exceptions.school_where_student_enrols":
+        return Condition.NOTIFY_STUDENT_OF_TRANSFER in met
+    return Condition.RECORD_DISCLOSURE in met
+
+
 PROPERTIES: tuple[Property, ...] = (
     every_ruling_has_a_reason,
     refer_always_names_an_office,
@@ -330,6 +403,9 @@ PROPERTIES: tuple[Property, ...] = (
     email_carries_care_in_proportion,
     releases_outside_are_recorded,
     date_of_birth_goes_only_to_a_legitimate_need,
+    an_emergency_never_waits_for_consent,
+    no_exception_reaches_the_public,
+    an_exception_follows_the_office_or_the_law,
 )
 
 
@@ -478,6 +554,22 @@ def test_invariant_a_consent_is_specific_only_when_it_says_so(profile_name: str)
             yield {"specific": True}
 
     _check_relation(profile_name, "specific_consent", specific, _not_stricter)
+
+
+@pytest.mark.parametrize("profile_name", PROFILES)
+@pytest.mark.parametrize(
+    "fact", ["emergency", "student_enrolling", "for_financial_aid", "dependent"]
+)
+def test_invariant_stating_an_exception_never_makes_a_ruling_stricter(
+    profile_name: str, fact: str
+) -> None:
+    """An exception only ever adds a way to allow something (or the office that decides it)."""
+
+    def stated(leaf: Leaf) -> Iterable[dict[str, Any]]:
+        if leaf.known.get(fact) is False:
+            yield {fact: True}
+
+    _check_relation(profile_name, f"stating_{fact}", stated, _not_stricter)
 
 
 @pytest.mark.parametrize("profile_name", PROFILES)

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 
 from discretion.policy import decide, parse_question
-from discretion.policy.compiled import Leaf, leaves
+from discretion.policy.compiled import Leaf, compile_policy, leaves
 from discretion.policy.decide import evaluate
 from discretion.policy.errors import UnknownInformationError
 from discretion.policy.facts import Facts, item_facts
-from discretion.policy.profile import Office, Profile
+from discretion.policy.profile import Office, Profile, load_profile
 from discretion.policy.question import Question
 from discretion.policy.registry import APPLIES, Applies, Check, Effect, Rule
 from discretion.policy.rules import DEFAULT
@@ -78,11 +78,11 @@ def test_nothing_applicable_is_denied_with_an_explicit_reason(mit: Profile) -> N
     assert "not allowed" in DEFAULT.explanation and DEFAULT.remedy
 
 
-def test_every_question_is_decided_by_a_specific_rule(compiled: Any) -> None:
-    """The default deny is a safety net: no question of the space needs it."""
-    defaulted: list[Leaf] = [
-        leaf for leaf in leaves(compiled.tree) if leaf.outcome.deciding.rule is DEFAULT
-    ]
+@pytest.mark.parametrize("profile_name", ["mit", "ferpa"])
+def test_every_question_is_decided_by_a_specific_rule(profile_name: str) -> None:
+    """The default deny is a safety net: no question of the space needs it, under any profile."""
+    tree = compile_policy(load_profile(profile_name)).tree
+    defaulted: list[Leaf] = [leaf for leaf in leaves(tree) if leaf.outcome.deciding.rule is DEFAULT]
     assert defaulted == []
 
 

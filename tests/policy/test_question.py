@@ -39,6 +39,8 @@ def test_every_field_is_read(mit: Profile) -> None:
             "need_to_know": True,
             "assigned_to_subject": True,
             "legal_process": "subpoena",
+            "notice_forbidden": True,
+            "student_enrolling": True,
             "id": "p1",
             "relations": ["advisor"],
         },
@@ -50,9 +52,12 @@ def test_every_field_is_read(mit: Profile) -> None:
             "level": "graduate",
             "suppressed": ["name"],
             "withheld": True,
+            "dependent": True,
         },
         "consent": {"form": "email", "specific": True, "web_posting": True},
         "channel": "email",
+        "emergency": True,
+        "for_financial_aid": True,
         "purpose": "job",
         "record": {
             "request_form": "verbal",
@@ -65,7 +70,9 @@ def test_every_field_is_read(mit: Profile) -> None:
     assert question.relations == {"advisor"} and question.recipient_id == "p1"
     assert question.suppressed == {"name"} and question.student_id == "s1"
     assert question.purpose == "job" and question.stated["access_waived"] is True
-    assert question.key.startswith("reference|employer|True|True|subpoena|many|former|graduate|")
+    assert question.key.startswith(
+        "reference|employer|True|True|subpoena|True|True|many|former|graduate|True|True|"
+    )
     assert question.key.endswith("|advisor|grades,name|name|*|*")
     # every stated fact was read, none left at its default
     assert all(question.stated[f.name] != f.default for f in STATED)
@@ -168,7 +175,7 @@ def test_a_consent_that_names_items_counts_only_for_them(mit: Profile) -> None:
             "recipient": {"kind": "community"},
             "information": ["name", "photo"],
             "channel": "web_restricted",
-            "consent": {"web_posting": True, "web_posting_items": ["name"]},
+            "consent": {"form": "email", "web_posting": True, "web_posting_items": ["name"]},
         },
         mit,
     )

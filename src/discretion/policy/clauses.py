@@ -166,10 +166,40 @@ _ALL = (
     ),
     _cfr(
         "99.31",
+        "(a)(2)",
+        "Officials of another school",
+        "Information may go to officials of a school where the student seeks or intends to "
+        "enrol, or is enrolled, for purposes of that enrolment or transfer.",
+    ),
+    _cfr(
+        "99.31",
+        "(a)(4)",
+        "Financial aid",
+        "Information may be disclosed in connection with financial aid the student applied "
+        "for or received, as needed to decide eligibility, amount or conditions, or to "
+        "enforce its terms.",
+    ),
+    _cfr(
+        "99.31",
+        "(a)(8)",
+        "Parents of a dependent student",
+        "Parents may receive information about a student who is their dependent for federal "
+        "income tax.",
+    ),
+    _cfr(
+        "99.31",
+        "(a)(10)",
+        "Health or safety emergency",
+        "Information may be disclosed in connection with a health or safety emergency, under "
+        "the conditions of 99.36.",
+    ),
+    _cfr(
+        "99.31",
         "(a)(9)",
         "Subpoenas and court orders",
         "Information may be released to comply with a lawful subpoena or court order, "
-        "after reasonable effort to notify the student.",
+        "after reasonable effort to notify the student, unless the subpoena or order "
+        "forbids telling them.",
     ),
     _cfr(
         "99.32",
@@ -179,10 +209,33 @@ _ALL = (
         "that the student may inspect.",
     ),
     _cfr(
+        "99.32",
+        "(a)(5)",
+        "Record of an emergency disclosure",
+        "After an emergency disclosure the institution records the articulable and "
+        "significant threat that led to it and the parties who received the information.",
+    ),
+    _cfr(
         "99.33",
         "(a)",
         "Limits on redisclosure",
         "A recipient may not pass the information on without the student's consent.",
+    ),
+    _cfr(
+        "99.34",
+        "(a)",
+        "Disclosure to another school",
+        "A school that sends records to one where the student is enrolling makes a reasonable "
+        "attempt to tell the student, unless its annual notice says it does so, and gives "
+        "the student a copy on request.",
+    ),
+    _cfr(
+        "99.36",
+        "(a)",
+        "Conditions of a health or safety emergency disclosure",
+        "To appropriate parties, parents included, when knowing the information is necessary "
+        "to protect the health or safety of the student or others, weighing the totality of "
+        "the circumstances.",
     ),
     _cfr(
         "99.37",

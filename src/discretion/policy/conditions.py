@@ -33,4 +33,17 @@ CONDITION_TEXT: dict[Condition, str] = {
         "Leave out the students who suppressed these items or withheld everything."
     ),
     Condition.ONLY_PERMITTING_STUDENTS: "Include only the students who gave permission.",
+    Condition.NECESSARY_ONLY: "Give only what the purpose needs, and nothing more.",
+    Condition.RECORD_THREAT: (
+        "Record the articulable and significant threat that called for the disclosure, and "
+        "who received the information."
+    ),
+    Condition.NOTIFY_STUDENT_FIRST: (
+        "Make a reasonable effort to tell the student before complying, so they can seek "
+        "protection."
+    ),
+    Condition.NOTIFY_STUDENT_OF_TRANSFER: (
+        "Make a reasonable effort to tell the student (unless the annual notice says records "
+        "are sent on request), and give them a copy if they ask."
+    ),
 }

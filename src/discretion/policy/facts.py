@@ -59,6 +59,7 @@ __all__ = [
     "is_posting",
     "is_public_web",
     "is_routine_law_enforcement",
+    "is_served_process",
     "item_facts",
     "legal_process_office",
 ]
@@ -136,16 +137,21 @@ class ItemFacts:
     need_to_know: bool = _fact("recipient.need_to_know", False, _needs)
     assigned_to_subject: bool = _fact("recipient.assigned_to_subject", False)
     legal_process: LegalProcess = _fact("recipient.legal_process", LegalProcess.NONE)
+    notice_forbidden: bool = _fact("recipient.notice_forbidden", False)
+    student_enrolling: bool = _fact("recipient.student_enrolling", False)
     students: Students = _fact("students", Students.ONE)
     status: Status = _fact("student.status", Status.CURRENT)
     level: Level = _fact("student.level", Level.UNDERGRADUATE)
     item: ItemTraits = _fact(None, per_item=_traits)
     suppressed: bool = _fact(None, False, _suppressed)
     withheld: bool = _fact("student.withheld", False)
+    dependent: bool = _fact("student.dependent", False)
     consent: ConsentForm = _fact("consent.form", ConsentForm.NONE, _consent_form)
     specific: bool = _fact("consent.specific", False, _specific)
     web_posting: bool = _fact("consent.web_posting", False, _posting)
     channel: Channel = _fact("channel", Channel.IN_PERSON)
+    emergency: bool = _fact("emergency", False)
+    for_financial_aid: bool = _fact("for_financial_aid", False)
     request: RequestForm = _fact("record.request_form", RequestForm.WRITTEN)
     identifies_other_students: bool = _fact("record.identifies_other_students", False)
     sole_possession_note: bool = _fact("record.sole_possession_note", False)
@@ -306,17 +312,37 @@ def is_court_process(facts: Facts) -> bool:
     return facts.legal_process in (LegalProcess.SUBPOENA, LegalProcess.COURT_ORDER)
 
 
+# who may serve or be named in legal process: an outsider who is not the public or the press
+_SERVED = OUTSIDE - {RecipientKind.PUBLIC, RecipientKind.MEDIA}
+
+
+def is_served_process(facts: Facts) -> bool:
+    """Return whether a subpoena or court order asks for the information to go to a party.
+
+    Legal process answers to the court, agency or litigant that served it;
+    the public and the press are no such party.
+    """
+    return is_court_process(facts) and facts.recipient in _SERVED
+
+
 def is_non_routine(facts: Facts) -> bool:
     """Return whether the request is non-routine law enforcement.
 
     Said so by the question, or any request from law enforcement (or a
     background investigator) that is neither court process nor the one
-    routine case, directory items included.
+    routine case, directory items included. A plain disclosure about one
+    student asked for in a health or safety emergency is answered as the
+    emergency it is.
     """
     if facts.legal_process is LegalProcess.NON_ROUTINE:
         return True
     if is_court_process(facts) or is_routine_law_enforcement(facts):
         return False
+    if facts.recipient not in _INVESTIGATORS:
+        return False
+    if facts.legal_process is LegalProcess.NONE and facts.emergency and not is_listing(facts):
+        if is_plain(facts, Act.DISCLOSE):
+            return False  # protecting someone's health or safety, not investigating (99.36)
     return facts.recipient is RecipientKind.LAW_ENFORCEMENT or is_background_check(facts)
 
 

@@ -150,3 +150,7 @@ class Condition(StrEnum):
     WITHIN_45_DAYS = "within_45_days"
     OMIT_SUPPRESSED_STUDENTS = "omit_suppressed_students"
     ONLY_PERMITTING_STUDENTS = "only_permitting_students"
+    NECESSARY_ONLY = "necessary_only"
+    RECORD_THREAT = "record_threat"
+    NOTIFY_STUDENT_FIRST = "notify_student_first"
+    NOTIFY_STUDENT_OF_TRANSFER = "notify_student_of_transfer"

@@ -8,7 +8,7 @@ administrative duties in it.
 
 from __future__ import annotations
 
-from discretion.policy.facts import Facts
+from discretion.policy.facts import Facts, is_served_process
 from discretion.policy.profile import Profile
 from discretion.policy.registry import APPLIES, Applies, Effect, rule
 from discretion.policy.vocabulary import Act, Condition, RecipientKind
@@ -31,8 +31,11 @@ def _to_assigned_staff(facts: Facts) -> bool:
     remedy="Share the list only with staff assigned to the subject.",
 )
 def not_assigned(facts: Facts, profile: Profile) -> Applies | None:
-    """Nobody outside the subject's staff receives its class list."""
-    if facts.act is not Act.SHARE_CLASS_LIST:
+    """Nobody outside the subject's staff receives its class list.
+
+    A subpoena or court order for it is legal process, answered as such.
+    """
+    if facts.act is not Act.SHARE_CLASS_LIST or is_served_process(facts):
         return None
     return None if _to_assigned_staff(facts) else APPLIES
 

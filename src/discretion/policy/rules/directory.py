@@ -12,14 +12,14 @@ from __future__ import annotations
 from discretion.policy.facts import (
     Facts,
     has_need_to_know,
-    is_background_check,
-    is_court_process,
     is_listing,
     is_open_directory,
     is_outside,
     is_plain,
     is_posting,
     is_public_web,
+    is_routine_law_enforcement,
+    is_served_process,
     legal_process_office,
 )
 from discretion.policy.profile import Profile
@@ -51,7 +51,7 @@ def listing_never_outside(facts: Facts, profile: Profile) -> Applies | None:
     exception where the profile names none (see legal_process, exceptions),
     and non-routine law enforcement goes to its office.
     """
-    if not is_listing(facts) or not is_outside(facts) or is_court_process(facts):
+    if not is_listing(facts) or not is_outside(facts) or is_served_process(facts):
         return None
     return None if legal_process_office(facts, profile) is not None else APPLIES
 
@@ -105,13 +105,14 @@ def unsuppressed_item(facts: Facts, profile: Profile) -> Applies | None:
     """Open directory items may be released to anyone.
 
     (A listing of them stays inside and leaves out the students who suppressed
-    them; officials who need them and the student have their own rules.)
+    them; officials who need them, the student, and an investigator holding the
+    student's signed form have their own rules.)
     """
     if not (is_plain(facts, Act.DISCLOSE) or is_plain(facts, Act.REFERENCE)):
         return None
     if not is_open_directory(facts) or has_need_to_know(facts):
         return None
-    if facts.act is Act.DISCLOSE and (_is_self(facts) or is_background_check(facts)):
+    if facts.act is Act.DISCLOSE and (_is_self(facts) or is_routine_law_enforcement(facts)):
         return None
     return _LISTING if is_listing(facts) else APPLIES
 
