@@ -312,6 +312,13 @@ def is_court_process(facts: Facts) -> bool:
     return facts.legal_process in (LegalProcess.SUBPOENA, LegalProcess.COURT_ORDER)
 
 
+def _is_emergency_about_one(facts: Facts) -> bool:
+    """Return whether a plain disclosure about one student is asked for in an emergency."""
+    if facts.legal_process is not LegalProcess.NONE or not facts.emergency:
+        return False
+    return not is_listing(facts) and is_plain(facts, Act.DISCLOSE)
+
+
 # who may serve or be named in legal process: an outsider who is not the public or the press
 _SERVED = OUTSIDE - {RecipientKind.PUBLIC, RecipientKind.MEDIA}
 
@@ -340,9 +347,8 @@ def is_non_routine(facts: Facts) -> bool:
         return False
     if facts.recipient not in _INVESTIGATORS:
         return False
-    if facts.legal_process is LegalProcess.NONE and facts.emergency and not is_listing(facts):
-        if is_plain(facts, Act.DISCLOSE):
-            return False  # protecting someone's health or safety, not investigating (99.36)
+    if _is_emergency_about_one(facts):
+        return False  # protecting someone's health or safety, not investigating (99.36)
     return facts.recipient is RecipientKind.LAW_ENFORCEMENT or is_background_check(facts)
 
 
