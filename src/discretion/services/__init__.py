@@ -1,6 +1,7 @@
 """Use cases: the store's facts put to the policy, and its rulings enforced."""
 
-from discretion.policy.errors import DiscretionError, InvalidQuestionError
+from discretion.policy.errors import DiscretionError, InvalidQuestionError, MalformedJsonError
+from discretion.policy.jsontext import load_json
 from discretion.services.context import Context, open_context
 from discretion.services.errors import (
     ConflictError,
@@ -21,10 +22,12 @@ __all__ = [
     "InvalidQuestionError",
     "InvalidRequestError",
     "LogKeyMissingError",
+    "MalformedJsonError",
     "NotFoundError",
     "NotMigratedError",
     "RefusedError",
     "ServiceError",
     "StoreError",
+    "load_json",
     "open_context",
 ]
