@@ -41,8 +41,8 @@ def test_nesting_up_to_the_limit_is_read_and_one_more_is_refused() -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"\xff", "the text is not UTF-8 (byte 0); save it as UTF-8 JSON"),
-        (b"\xfe\xff\x00{", "the text is not UTF-8 (byte 0); save it as UTF-8 JSON"),
+        (b"\xff", "the text is not UTF-8 (byte 0); JSON must be UTF-8"),
+        (b"\xfe\xff\x00{", "the text is not UTF-8 (byte 0); JSON must be UTF-8"),
         (b"", "the text is empty; give one JSON value"),
         (b"\xef\xbb\xbf", "the text is empty; give one JSON value"),
         ("{nope", "the text is not JSON: Expecting property name enclosed in double quotes "

@@ -89,7 +89,7 @@ def load_json(data: bytes | str, *, what: str, max_bytes: int = MAX_BYTES) -> An
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise _fail(what, f"is not UTF-8 (byte {error.start}); save it as UTF-8 JSON") from None
+            raise _fail(what, f"is not UTF-8 (byte {error.start}); JSON must be UTF-8") from None
     else:
         text = data
     text = text.removeprefix(_BOM)

@@ -12,7 +12,7 @@ from discretion.services.errors import (
     RefusedError,
     ServiceError,
 )
-from discretion.store.errors import NotMigratedError, StoreError
+from discretion.store.errors import NoDatabaseError, NotMigratedError, StoreError
 
 __all__ = [
     "ConflictError",
@@ -23,6 +23,7 @@ __all__ = [
     "InvalidRequestError",
     "LogKeyMissingError",
     "MalformedJsonError",
+    "NoDatabaseError",
     "NotFoundError",
     "NotMigratedError",
     "RefusedError",
