@@ -3,6 +3,9 @@
 ``parse_question`` gets arbitrary JSON-like values, from near-valid questions
 with a field gone wrong to garbage nested deep, and may raise only
 ``InvalidQuestionError`` (``decide`` then rules on whatever it accepted).
+``load_json`` then ``parse_question`` get arbitrary bytes, and the text of
+such questions cut, doubled, re-encoded or with a byte order mark, and may
+raise only ``MalformedJsonError`` or ``InvalidQuestionError``.
 ``import_bundle`` gets the sample bundle with cells, headers, rows, files,
 encodings and manifest values mutated, and may raise only ``ImportRejected``,
 after which the store is exactly as it was. Derandomized and bounded, so CI
@@ -14,6 +17,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +30,8 @@ from sqlalchemy import select
 from discretion.importers import ImportRejected
 from discretion.importers.bundle import import_bundle
 from discretion.policy import InvalidQuestionError, Profile, decide, load_profile, parse_question
+from discretion.policy.errors import MalformedJsonError
+from discretion.policy.jsontext import load_json
 from discretion.policy.vocabulary import (
     Act,
     Channel,
@@ -184,6 +190,51 @@ def test_fuzz_parse_question_raises_only_invalid_question(data: Any) -> None:
     try:
         question = parse_question(data, PROFILE)
     except InvalidQuestionError as error:
+        event(type(error).__name__)
+        message = str(error)
+        assert message and "\n" not in message and len(message) <= 1_000, message
+        return
+    event("accepted")
+    ruling = decide(question, PROFILE)
+    assert ruling.reasons and set(ruling.by_information) == set(question.information)
+
+
+def _json_text(data: Any) -> str:
+    """Return the JSON text of ``data`` (NaN and all), or brackets as deep when it is too deep."""
+    try:
+        return json.dumps(data)
+    except RecursionError:
+        return "[" * 5_000 + "]" * 5_000
+
+
+def _spoiled(text: str, how: str, at: int) -> bytes:
+    """Return ``text`` as UTF-8, spoiled one way at position ``at``."""
+    cut = at % (len(text) + 1)
+    if how == "cut":
+        return text[:cut].encode()
+    if how == "doubled":  # a key or value given twice, or stray text
+        return (text[:cut] + text[cut // 2 : cut] + text[cut:]).encode()
+    if how == "bom":
+        return b"\xef\xbb\xbf" + text.encode()
+    if how in ("utf-16", "latin-1"):
+        return text.encode(how, errors="replace")
+    return text.encode()
+
+
+texts_of_questions = st.builds(
+    _spoiled,
+    _questions(PROFILE).map(_json_text),
+    st.sampled_from(["as is", "cut", "doubled", "bom", "utf-16", "latin-1"]),
+    st.integers(min_value=0),
+)
+
+
+@settings(FUZZ, max_examples=QUESTION_EXAMPLES)
+@given(data=st.binary(max_size=200) | texts_of_questions)
+def test_fuzz_load_json_and_parse_raise_only_the_documented_errors(data: bytes) -> None:
+    try:
+        question = parse_question(load_json(data, what="the text"), PROFILE)
+    except (MalformedJsonError, InvalidQuestionError) as error:
         event(type(error).__name__)
         message = str(error)
         assert message and "\n" not in message and len(message) <= 1_000, message

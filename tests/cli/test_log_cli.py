@@ -92,7 +92,12 @@ def test_verify_exits_1_on_a_tampered_checkpoint(sample: Context, tmp_path: Path
     ("content", "message"),
     [
         (None, "cannot read checkpoint file `{path}`: No such file or directory; give the file"),
-        ("not json", "checkpoint file `{path}` is not JSON; give the file"),
+        (
+            "not json",
+            "checkpoint file `{path}` is not JSON: Expecting value at line 1 column 1; "
+            "give the file",
+        ),
+        ("[" * 5000, "checkpoint file `{path}` nests deeper than 32 levels; flatten it; give"),
         ('{"seq": 1}', "checkpoint file `{path}`: a checkpoint needs `hash` (str)"),
     ],
 )

@@ -14,7 +14,14 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from discretion.services import Context, NotMigratedError, StoreError, disclosure_log, open_context
+from discretion.services import (
+    Context,
+    NoDatabaseError,
+    NotMigratedError,
+    StoreError,
+    disclosure_log,
+    open_context,
+)
 from discretion.store import Store
 from discretion.store.models import Base, Person
 from discretion.store.schema import current_revision, head_revision, upgrade
@@ -50,6 +57,18 @@ def test_an_unmigrated_database_is_refused_with_the_fix(tmp_path: Path) -> None:
     context.upgrade()
     context.close()
     open_context(url).close()
+
+
+def test_a_store_not_to_be_created_makes_no_file_nor_folder(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'var' / 'missing.sqlite3'}"
+    with pytest.raises(NoDatabaseError) as error:
+        open_context(url, create=False)
+    assert error.value.path == str(tmp_path / "var" / "missing.sqlite3")
+    assert str(error.value).endswith("; run `discretion db upgrade` to create it")
+    assert isinstance(error.value, NotMigratedError)
+    assert list(tmp_path.iterdir()) == []
+    Store(url).dispose()  # made by default, as `db upgrade` needs
+    assert (tmp_path / "var").is_dir()
 
 
 def test_a_bad_url_says_what_to_write() -> None:

@@ -1,8 +1,9 @@
 """The request body, checked before anything else reads it.
 
 A body larger than the limit is refused with 413 (at once, before reading,
-when its declared length is already too large); a body that is not UTF-8,
-not JSON, nested deeper than ``MAX_DEPTH`` or with a key twice in one object
+when its declared length is already too large); a body the shared strict
+decoder refuses (``services.load_json``: not UTF-8, not JSON, nested deeper
+than 32 levels, a key twice in one object, a number that is not finite)
 is refused with 400. Every route that takes a body takes JSON, so this runs
 for all of them, ahead of sign-in: nobody can make a worker read or parse
 more than the limit. The parsed value is kept in the request's state
@@ -12,61 +13,13 @@ more than the limit. The parsed value is kept in the request's state
 from __future__ import annotations
 
 import json
-import re
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from discretion.api.errors import error_body
+from discretion.services import MalformedJsonError, load_json
 
-__all__ = ["MAX_DEPTH", "BadBody", "BodyGuard", "parse_body"]
-
-MAX_DEPTH = 32
-_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_NOT_BRACKETS = re.compile(rb"[^\[\]{}]")
-
-
-class BadBody(ValueError):
-    """A body that is not one JSON value we take: the message says what is wrong."""
-
-
-def _depth(body: bytes) -> int:
-    """Return how deep the brackets of a JSON text nest, strings left out (no recursion)."""
-    brackets = _NOT_BRACKETS.sub(b"", _STRINGS.sub(b"", body))
-    depth = deepest = 0
-    for bracket in brackets:
-        depth += 1 if bracket in b"[{" else -1
-        deepest = max(deepest, depth)
-    return deepest
-
-
-def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in found:
-            raise BadBody(f"the key `{key}` appears twice in one object; send it once")
-        found[key] = value
-    return found
-
-
-def parse_body(body: bytes) -> Any:
-    """Return the JSON value of a body.
-
-    Raises:
-        BadBody: not UTF-8, not JSON, too deep, or a key repeated in an object.
-    """
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise BadBody(f"the body is not UTF-8 (byte {error.start}); send UTF-8 JSON") from None
-    if _depth(body) > MAX_DEPTH:
-        raise BadBody(f"the body nests deeper than {MAX_DEPTH} levels; flatten it")
-    try:
-        return json.loads(text, object_pairs_hook=_unique)
-    except json.JSONDecodeError as error:
-        raise BadBody(
-            f"the body is not JSON: {error.msg} at line {error.lineno} column {error.colno}"
-        ) from None
+__all__ = ["BodyGuard"]
 
 
 class BodyGuard:
@@ -119,10 +72,11 @@ class BodyGuard:
         body = b"".join(chunks)
         if body:
             try:
-                scope.setdefault("state", {})["json"] = parse_body(body)
-            except BadBody as error:
+                parsed = load_json(body, what="the body", max_bytes=self.max_bytes)
+            except MalformedJsonError as error:
                 await self._refuse(send, 400, "bad_request", str(error))
                 return
+            scope.setdefault("state", {})["json"] = parsed
         await self.app(scope, _replay([body], None, receive), send)
 
 

@@ -20,7 +20,7 @@ from discretion.cli.common import (
     failing,
     store,
 )
-from discretion.services import InvalidRequestError, disclosure_log
+from discretion.services import InvalidRequestError, MalformedJsonError, disclosure_log, load_json
 from discretion.services.changes import (
     grant_consent,
     list_consents,
@@ -193,11 +193,11 @@ KEEP = "give the file `discretion log checkpoint --json` wrote"
 
 def _read_checkpoint(path: Path) -> Checkpoint:
     try:
-        data = json.loads(path.read_bytes())
+        data = load_json(path.read_bytes(), what=f"checkpoint file `{path}`")
     except OSError as error:
         fail(f"cannot read checkpoint file `{path}`: {error.strerror}; {KEEP}")
-    except ValueError:
-        fail(f"checkpoint file `{path}` is not JSON; {KEEP}")
+    except MalformedJsonError as error:
+        fail(f"{error}; {KEEP}")
     try:
         return parse(data)
     except InvalidRequestError as error:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,12 +10,21 @@ from typing import Annotated, Any
 import typer
 
 from discretion.cli import advise, changes, examples, grants, records, service
-from discretion.cli.common import DatabaseOption, JsonOption, ProfileOption, fail, store
+from discretion.cli.common import DatabaseOption, JsonOption, ProfileOption, fail, failing
 from discretion.cli.render import render_rule, render_ruling
 from discretion.policy import DiscretionError, Profile, decide, load_profile, parse_question
+from discretion.policy.jsontext import MAX_BYTES
 from discretion.policy.registry import REGISTRY
 from discretion.policy.rules import RULES
-from discretion.services import asking
+from discretion.services import (
+    Context,
+    MalformedJsonError,
+    NoDatabaseError,
+    NotMigratedError,
+    asking,
+    load_json,
+    open_context,
+)
 
 __all__ = ["app"]
 
@@ -37,22 +45,35 @@ def _profile(name: str) -> Profile:
 
 
 def _read_json(source: str) -> Any:
-    if source == "-":
-        text, label = sys.stdin.read(), "standard input"
-    else:
-        path = Path(source)
-        if not path.is_file():
-            fail(f"no such file `{source}`; give a JSON file, or - for standard input")
-        try:
-            text, label = path.read_text(encoding="utf-8"), source
-        except UnicodeDecodeError:
-            fail(f"{source} is not UTF-8 text; save it as UTF-8 JSON")
+    """Return the JSON value of a file, or of standard input for ``-``, read as bytes."""
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        fail(f"{label} is not JSON: {error.msg} at line {error.lineno} column {error.colno}")
-    except RecursionError:
-        fail(f"{label} nests lists or objects too deeply; a question nests three levels")
+        if source == "-":
+            data, label = typer.get_binary_stream("stdin").read(MAX_BYTES + 1), "standard input"
+        else:
+            with Path(source).open("rb") as file:
+                data, label = file.read(MAX_BYTES + 1), source
+    except FileNotFoundError:
+        fail(f"no such file `{source}`; give a JSON file, or - for standard input")
+    except OSError as error:
+        fail(f"cannot read `{source}`: {error.strerror}; give a JSON file, or - for standard input")
+    try:
+        return load_json(data, what=label)
+    except MalformedJsonError as error:
+        fail(str(error))
+
+
+def _open_store(database: str | None, profile_name: str) -> Context:
+    """Open the store a question's ids are looked up in; never create one (exit 2 if missing)."""
+    try:
+        return open_context(database, profile_name, create=False)
+    except NoDatabaseError as error:
+        fail(
+            f"no database at {error.path} to take `student.id` or `recipient.id` from; "
+            "create it with `discretion db upgrade`, then fill it with `discretion import FOLDER` "
+            "(or `discretion demo`), or name another with --database"
+        )
+    except NotMigratedError as error:
+        fail(str(error))
 
 
 def _needs_store(entry: Any) -> bool:
@@ -72,7 +93,9 @@ def ask(
     """Rule on one question, or an array of them, read as JSON.
 
     A question that names `student.id` or `recipient.id` takes their facts
-    from the store (and the JSON answer shows them under `facts`).
+    from the store (and the JSON answer shows them under `facts`); the store
+    must exist already. In an array, every invalid question is named, one
+    line each, by its position counting from 1.
     """
     profile = _profile(profile_name)
     data = _read_json(source)
@@ -80,10 +103,13 @@ def ask(
     entries = data if batch else [data]
     answers: list[dict[str, Any]] = []
     rulings = []
+    errors: list[str] = []
     with ExitStack() as stack:
         session = None
         if any(_needs_store(entry) for entry in entries):
-            context = stack.enter_context(store(database, profile_name))
+            stack.enter_context(failing())
+            context = _open_store(database, profile_name)
+            stack.callback(context.close)
             session = stack.enter_context(context.transaction())
         for position, entry in enumerate(entries, 1):
             try:
@@ -96,7 +122,11 @@ def ask(
                     rulings.append(ruling)
                     answers.append(ruling.to_json())
             except DiscretionError as error:
-                fail(f"question {position}: {error}" if batch else str(error))
+                errors.append(f"question {position}: {error}" if batch else str(error))
+        for message in errors[:-1]:
+            typer.echo(f"discretion: {message}", err=True)
+        if errors:
+            fail(errors[-1])
     if as_json:
         typer.echo(json.dumps(answers if batch else answers[0], indent=2))
     else:

@@ -1,6 +1,7 @@
 """Errors raised by the policy core.
 
     DiscretionError
+    ├── MalformedJsonError            a text that is not one JSON value we take (jsontext)
     ├── InvalidQuestionError          a question that does not fit the schema
     │   └── UnknownInformationError   an item, relation or suppression the profile does not know
     ├── ProfileError                  an institution profile that is malformed
@@ -17,6 +18,7 @@ from collections.abc import Iterable
 __all__ = [
     "DiscretionError",
     "InvalidQuestionError",
+    "MalformedJsonError",
     "ProfileError",
     "RuleDefinitionError",
     "ScenarioError",
@@ -26,6 +28,10 @@ __all__ = [
 
 class DiscretionError(Exception):
     """The base of every error Discretion raises on purpose."""
+
+
+class MalformedJsonError(DiscretionError):
+    """A text that is not one JSON value we take: not UTF-8, not JSON, too large or too deep."""
 
 
 class InvalidQuestionError(DiscretionError):

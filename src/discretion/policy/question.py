@@ -19,6 +19,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from discretion.policy.errors import InvalidQuestionError, UnknownInformationError
 from discretion.policy.facts import REQUIRED, STATED
+from discretion.policy.jsontext import MAX_DEPTH
 from discretion.policy.profile import Profile
 
 __all__ = [
@@ -88,7 +89,6 @@ class Question:
 
 _STATED_NAMES = frozenset(fact.name for fact in STATED)
 _MESSAGE_LIMIT = 300  # characters of a schema complaint, which quotes the value it refuses
-_NESTING_LIMIT = 32  # levels of lists and objects checked for; a valid question has three
 
 
 def _names(names: frozenset[str] | None) -> str:
@@ -133,9 +133,9 @@ def _schema_error(data: Any) -> str | None:
     Both recurse into the data, and garbage nested a few hundred levels deep
     would exhaust the stack, so such data is refused before either runs.
     """
-    if _nests_deeper(data, _NESTING_LIMIT):
+    if _nests_deeper(data, MAX_DEPTH):
         return (
-            f"invalid question: lists and objects nest more than {_NESTING_LIMIT} levels deep; "
+            f"invalid question: lists and objects nest more than {MAX_DEPTH} levels deep; "
             "a question nests three"
         )
     try:

@@ -1,6 +1,7 @@
 """Use cases: the store's facts put to the policy, and its rulings enforced."""
 
-from discretion.policy.errors import DiscretionError, InvalidQuestionError
+from discretion.policy.errors import DiscretionError, InvalidQuestionError, MalformedJsonError
+from discretion.policy.jsontext import load_json
 from discretion.services.context import Context, open_context
 from discretion.services.errors import (
     ConflictError,
@@ -11,7 +12,7 @@ from discretion.services.errors import (
     RefusedError,
     ServiceError,
 )
-from discretion.store.errors import NotMigratedError, StoreError
+from discretion.store.errors import NoDatabaseError, NotMigratedError, StoreError
 
 __all__ = [
     "ConflictError",
@@ -21,10 +22,13 @@ __all__ = [
     "InvalidQuestionError",
     "InvalidRequestError",
     "LogKeyMissingError",
+    "MalformedJsonError",
+    "NoDatabaseError",
     "NotFoundError",
     "NotMigratedError",
     "RefusedError",
     "ServiceError",
     "StoreError",
+    "load_json",
     "open_context",
 ]

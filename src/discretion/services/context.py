@@ -89,6 +89,7 @@ def open_context(
     *,
     migrated: bool = True,
     log_key: LogKey | None = None,
+    create: bool = True,
 ) -> Context:
     """Open the store at ``url`` (``$DISCRETION_DATABASE_URL`` by default).
 
@@ -98,13 +99,15 @@ def open_context(
         migrated: refuse a database that is not at the newest migration.
         log_key: the disclosure log's key; by default ``$DISCRETION_LOG_KEY``'s (or the
             demo key with ``DISCRETION_DEMO=1``), and none when neither is set.
+        create: make an SQLite file that is missing (for commands that fill it).
 
     Raises:
+        NoDatabaseError: not ``create``, and there is no SQLite file at the URL.
         NotMigratedError: ``migrated`` and the schema is missing or old.
         LogKeyMissingError: DISCRETION_LOG_KEY is set but too short.
     """
     key = log_key if log_key is not None else log_key_from_env()
-    context = Context(Store(url), load_profile(profile), key)
+    context = Context(Store(url, create=create), load_profile(profile), key)
     if migrated:
         try:
             require_migrated(context.store)

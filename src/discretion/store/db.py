@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
-from discretion.store.errors import StoreError
+from discretion.store.errors import NoDatabaseError, StoreError
 
 __all__ = [
     "DEFAULT_SQLITE_BUSY_MS",
@@ -75,10 +75,17 @@ class Store:
         url: an SQLAlchemy URL; ``default_url()`` when None.
         busy_ms: on SQLite, how long to wait for another process's lock before
             failing with "database is locked"; ``sqlite_busy_ms()`` when None.
+        create: on SQLite, make the file (and its folder) if missing; when False,
+            a missing file raises ``NoDatabaseError`` and nothing is made.
     """
 
     def __init__(
-        self, url: str | None = None, *, busy_ms: int | None = None, **engine_options: Any
+        self,
+        url: str | None = None,
+        *,
+        busy_ms: int | None = None,
+        create: bool = True,
+        **engine_options: Any,
     ) -> None:
         self.url = url or default_url()
         try:
@@ -92,7 +99,10 @@ class Store:
         if self.dialect not in ("sqlite", "postgresql"):
             raise StoreError(f"unsupported database `{self.dialect}`; use SQLite or PostgreSQL")
         if self.dialect == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            path = Path(parsed.database)
+            if not create and not path.is_file():
+                raise NoDatabaseError(parsed.database)
+            path.parent.mkdir(parents=True, exist_ok=True)
         if self.dialect == "postgresql":
             # a fixed pool: overflow connections would be opened and closed under load
             engine_options = {"pool_size": 16, "max_overflow": 0, **engine_options}

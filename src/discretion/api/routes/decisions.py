@@ -91,14 +91,11 @@ async def decisions(request: Request, principal: Caller) -> Any:
     def rule_all() -> bytes:
         if any(names_anyone(q) for q in batch):
             with transaction(request) as session:
-                rulings = [
-                    _numbered(i, len(batch), partial(_asked, session, context, principal, q))
-                    for i, q in enumerate(batch)
-                ]
+                rulings = _rule_each(
+                    [partial(_asked, session, context, principal, q) for q in batch], one
+                )
         else:
-            rulings = [
-                _numbered(i, len(batch), partial(_stated, context, q)) for i, q in enumerate(batch)
-            ]
+            rulings = _rule_each([partial(_stated, context, q) for q in batch], one)
         answer = rulings[0] if one else rulings
         return json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode()
 
@@ -118,10 +115,24 @@ def _stated(context: Context, question: Any) -> dict[str, Any]:
     return rule_on_stated_facts(context.profile, question).to_json()
 
 
-def _numbered(index: int, count: int, rule: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """Run one ruling; in a batch, say which question was wrong."""
-    try:
-        return rule()
-    except InvalidQuestionError as error:
-        where = f"question {index}: " if count > 1 else ""
-        raise ApiError(422, "invalid_question", f"{where}{error}") from None
+def _rule_each(rules: list[Callable[[], dict[str, Any]]], one: bool) -> list[dict[str, Any]]:
+    """Run every ruling; if any question is invalid, refuse them all, naming each by index.
+
+    The message names the first (``question 1: ...`` in a batch); ``details.questions``
+    lists every one as ``{"index", "message"}``, indices counting from 0.
+    """
+    rulings: list[dict[str, Any]] = []
+    invalid: list[dict[str, Any]] = []
+    for index, rule in enumerate(rules):
+        try:
+            rulings.append(rule())
+        except InvalidQuestionError as error:
+            invalid.append({"index": index, "message": str(error)})
+    if not invalid:
+        return rulings
+    if one:
+        raise ApiError(422, "invalid_question", invalid[0]["message"])
+    message = f"question {invalid[0]['index']}: {invalid[0]['message']}"
+    if len(invalid) > 1:
+        message += f" ({len(invalid)} questions are invalid; see details)"
+    raise ApiError(422, "invalid_question", message, {"questions": invalid})
