@@ -61,20 +61,20 @@ def recipient_json(
     reader: Principal,
     about_id: str,
     stated: dict[str, Any],
-    subject_id: str | None = None,
 ) -> dict[str, Any]:
     """Return the question's ``recipient`` object: stated facts, with the store's in charge.
 
     The kind and relations come from the reader's standing (the store's,
     narrowed by their token); need to know is what the relations give
-    through the profile's matrix, never what was stated. With ``subject_id``,
-    only relations through that subject count.
+    through the profile's matrix, never what was stated. The relations are
+    those of the whole standing; ``services.standing`` narrows them to the
+    subject a record is kept in.
     """
     recipient = {k: v for k, v in stated.items() if k in ("assigned_to_subject", "legal_process")}
     recipient |= {
         "id": reader.person_id,
         "kind": recipient_kind(reader, about_id).value,
-        "relations": relations(session, profile, reader, about_id, subject_id),
+        "relations": relations(session, profile, reader, about_id),
         "need_to_know": False,
     }
     return recipient

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -73,14 +74,16 @@ def relations(
     profile: Profile,
     reader: Principal,
     about_id: str,
-    subject_id: str | None = None,
+    subjects: Collection[str] | None = None,
 ) -> list[str]:
     """Return the reader's relations to the student that the profile's matrix knows.
 
     The offices the reader acts in, advising, and their role in any subject
-    the student takes, or, for a record of one subject, in that subject only:
-    the instructor of one subject has no need to know the grades of another.
-    Only an official has relations, and only as far as their roles reach.
+    the student takes, or, for records of some subjects (by id), in those
+    only: the instructor of one subject has no need to know the grades of
+    another. A subject the student does not take gives no role, as one the
+    reader has no part in. Only an official has relations, and only as far
+    as their roles reach.
     """
     if not reader.has("official") or reader.person_id is None:
         return []
@@ -91,8 +94,8 @@ def relations(
     taken = select(Enrollment.subject_id).where(
         Enrollment.person_id == about_id, Enrollment.role == "student"
     )
-    if subject_id is not None:
-        taken = taken.where(Enrollment.subject_id == subject_id)
+    if subjects is not None:
+        taken = taken.where(Enrollment.subject_id.in_(sorted(subjects)))
     found |= set(
         session.scalars(
             select(Enrollment.role).where(

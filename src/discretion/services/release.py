@@ -14,7 +14,6 @@ every read, allowed or not, into the access journal, in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -35,7 +34,8 @@ from discretion.services.facts import (
 )
 from discretion.services.people import SUBJECT_ROLES, display_name, person
 from discretion.services.principals import Principal
-from discretion.store.models import DirectoryValue, Person, Record, Subject
+from discretion.services.standing import Standing, subject_codes
+from discretion.store.models import DirectoryValue, Person, Record
 
 __all__ = [
     "NOT_OPEN",
@@ -172,14 +172,6 @@ def _record_values(
     return values, own_notes
 
 
-def _subject_codes(session: Session, groups: Iterable[Group]) -> dict[str, str]:
-    ids = {subject for _, subject in groups if subject is not None}
-    if not ids:
-        return {}
-    rows = session.execute(select(Subject.id, Subject.code).where(Subject.id.in_(ids)))
-    return {subject_id: code for subject_id, code in rows}
-
-
 def _rule(profile: Profile, question: dict[str, Any]) -> Ruling:
     return decide(parse_question(question, profile), profile)
 
@@ -298,31 +290,32 @@ def _release_items(
     question: dict[str, Any],
     values: dict[Group, list[str]],
 ) -> tuple[list[ReleasedItem], list[str], list[str]]:
-    """Rule on each item of the record; return what is shown, and what the log must record."""
-    codes = _subject_codes(session, values)
+    """Rule on each item of the record; return what is shown, and what the log must record.
+
+    A record kept in a subject is ruled on the reader's standing in that
+    subject (``Standing``, as ``ask`` rules a question naming the subject).
+    """
+    codes = subject_codes(session, (s for _, s in values if s is not None))
+    standing = Standing(session, profile, reader, about_id, question["recipient"])
     released: list[ReleasedItem] = []
     logged_items: list[str] = []
     logged_rules: list[str] = []
     for item, subject_id in sorted(values, key=lambda g: (g[0], codes.get(g[1] or "", ""))):
         asked = {**question, "information": [item]}
-        if subject_id is not None:
-            asked["recipient"] = recipient_json(
-                session, profile, reader, about_id, {}, subject_id=subject_id
-            )
-        ruling = _rule(profile, asked)
-        item_ruling = ruling.by_information[item]
-        if item_ruling.decision is not Decision.PERMIT:
+        outcome = standing.outcome(asked, item, None if subject_id is None else (subject_id,))
+        if outcome.decision is not Decision.PERMIT:
             continue  # masked means absent
+        rule = outcome.deciding.rule.id
         released.append(
             ReleasedItem(
                 item,
-                item_ruling.rule,
+                rule,
                 values[(item, subject_id)],
-                [c.value for c in ruling.conditions],
+                [c.value for c in outcome.conditions],
                 codes.get(subject_id) if subject_id is not None else None,
             )
         )
-        if Condition.RECORD_DISCLOSURE in ruling.conditions:
+        if Condition.RECORD_DISCLOSURE in outcome.conditions:
             logged_items.append(item)
-            logged_rules.append(item_ruling.rule)
+            logged_rules.append(rule)
     return released, logged_items, logged_rules
