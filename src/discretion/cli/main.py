@@ -12,7 +12,7 @@ import typer
 
 from discretion.cli import advise, changes, examples, grants, records, service
 from discretion.cli.common import DatabaseOption, JsonOption, ProfileOption, fail, store
-from discretion.cli.render import render_rule, render_ruling
+from discretion.cli.render import render_answer, render_rule, render_ruling
 from discretion.policy import DiscretionError, Profile, decide, load_profile, parse_question
 from discretion.policy.registry import REGISTRY
 from discretion.policy.rules import RULES
@@ -72,14 +72,15 @@ def ask(
     """Rule on one question, or an array of them, read as JSON.
 
     A question that names `student.id` or `recipient.id` takes their facts
-    from the store (and the JSON answer shows them under `facts`).
+    from the store (and the JSON answer shows them under `facts`); `subject`
+    (a code such as 8.01) asks about the records of that subject.
     """
     profile = _profile(profile_name)
     data = _read_json(source)
     batch = isinstance(data, list)
     entries = data if batch else [data]
     answers: list[dict[str, Any]] = []
-    rulings = []
+    texts: list[str] = []
     with ExitStack() as stack:
         session = None
         if any(_needs_store(entry) for entry in entries):
@@ -89,18 +90,18 @@ def ask(
             try:
                 if session is not None and _needs_store(entry):
                     answer = asking.ask(session, profile, entry)
-                    rulings.append(answer.ruling)
+                    texts.append(render_answer(answer.ruling, answer.notes))
                     answers.append(answer.to_json())
                 else:
                     ruling = decide(parse_question(entry, profile), profile)
-                    rulings.append(ruling)
+                    texts.append(render_ruling(ruling))
                     answers.append(ruling.to_json())
             except DiscretionError as error:
                 fail(f"question {position}: {error}" if batch else str(error))
     if as_json:
         typer.echo(json.dumps(answers if batch else answers[0], indent=2))
     else:
-        typer.echo("\n\n".join(render_ruling(r) for r in rulings))
+        typer.echo("\n\n".join(texts))
 
 
 @app.command("rules")

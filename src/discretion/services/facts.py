@@ -16,6 +16,7 @@ from discretion.services.principals import Principal
 from discretion.store.models import Authorization, Consent, Person, Suppression, WebPermission
 
 __all__ = [
+    "NO_PURPOSE",
     "ConsentMatch",
     "active_suppressions",
     "match_authorization",
@@ -25,6 +26,10 @@ __all__ = [
     "recipient_json",
     "student_json",
 ]
+
+
+# why a consent in force, naming the recipient, did not count: the question gave no purpose
+NO_PURPOSE = "the question states no purpose to match"
 
 
 def normalise(text: str | None) -> str:
@@ -99,7 +104,7 @@ def _why_not(
     if consent.recipient_id != reader.id:
         return "names another recipient"
     if purpose is None:
-        return "the question states no purpose to match"
+        return NO_PURPOSE
     if normalise(consent.purpose) != normalise(purpose):
         return "is for another purpose"
     if not items & set(consent.items):
