@@ -66,7 +66,7 @@ def test_a_store_backed_answer_says_when_a_consent_on_file_would_help(api: Api) 
     assert ruling["decision"] == "permit" and ruling["notes"] == []
     unknown = {**question, "subject": "99.999"}
     answer = api.client.post("/v1/decisions", json=unknown, headers=api.auth("registrar"))
-    assert answer.status_code == 404 and "unknown subject" in _error(answer)["message"]
+    assert answer.status_code == 404 and "unknown subject" in str(_error(answer)["message"])
 
 
 def test_a_bad_question_says_where_it_is_wrong(api: Api) -> None:

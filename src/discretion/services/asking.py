@@ -43,7 +43,7 @@ from discretion.services.facts import (
     recipient_json,
     student_json,
 )
-from discretion.services.people import person, student
+from discretion.services.people import person, student, ties
 from discretion.services.principals import Principal, principal_for_person
 from discretion.services.standing import (
     SEVERITY,
@@ -185,8 +185,10 @@ def _complete(
             person(session, reader_id)  # an id must name someone, even without a student
         return _Completed(question)
     reader = _reader(session, reader_id, caller)
-    question["recipient"] = recipient_json(session, profile, reader, about.id, data["recipient"])
-    standing = Standing(session, profile, reader, about.id, question["recipient"])
+    known = ties(session, reader, about.id)
+    recipient = recipient_json(session, profile, reader, about.id, data["recipient"], known)
+    question["recipient"] = recipient
+    standing = Standing(session, profile, reader, about.id, recipient, known)
     holder = person(session, reader_id)
     match = match_consent(session, about.id, holder, data.get("purpose"), data["information"], at)
     consent = dict(match.consent)

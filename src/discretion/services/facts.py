@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from discretion.policy import Profile
 from discretion.policy.vocabulary import ConsentForm
-from discretion.services.people import recipient_kind, relations
+from discretion.services.people import Ties, recipient_kind, ties
 from discretion.services.principals import Principal
 from discretion.store.models import Authorization, Consent, Person, Suppression, WebPermission
 
@@ -66,6 +66,7 @@ def recipient_json(
     reader: Principal,
     about_id: str,
     stated: dict[str, Any],
+    known: Ties | None = None,
 ) -> dict[str, Any]:
     """Return the question's ``recipient`` object: stated facts, with the store's in charge.
 
@@ -73,13 +74,14 @@ def recipient_json(
     narrowed by their token); need to know is what the relations give
     through the profile's matrix, never what was stated. The relations are
     those of the whole standing; ``services.standing`` narrows them to the
-    subject a record is kept in.
+    subject a record is kept in. ``known``: the reader's ties to the
+    student, when already read.
     """
     recipient = {k: v for k, v in stated.items() if k in ("assigned_to_subject", "legal_process")}
     recipient |= {
         "id": reader.person_id,
         "kind": recipient_kind(reader, about_id).value,
-        "relations": relations(session, profile, reader, about_id),
+        "relations": (known or ties(session, reader, about_id)).relations(profile),
         "need_to_know": False,
     }
     return recipient

@@ -32,7 +32,7 @@ from discretion.services.facts import (
     recipient_json,
     student_json,
 )
-from discretion.services.people import SUBJECT_ROLES, display_name, person
+from discretion.services.people import SUBJECT_ROLES, display_name, person, ties
 from discretion.services.principals import Principal
 from discretion.services.standing import Standing, subject_codes
 from discretion.store.models import DirectoryValue, Person, Record
@@ -241,8 +241,9 @@ def release_record(
     about, facts = _target(session, student_id)
     target = about.id if about is not None else NOBODY
     holder = person(session, reader_id)
+    known = ties(session, reader, target)
     question: dict[str, Any] = {
-        "recipient": recipient_json(session, profile, reader, target, {}),
+        "recipient": recipient_json(session, profile, reader, target, {}, known),
         "student": facts,
         "channel": channel,
         "information": sorted(profile.items),
@@ -257,9 +258,8 @@ def release_record(
     if about is None or (not open_items and not own_notes):
         access_journal.record(session, reader=reader, student_id=student_id, shown=[], door=door)
         return ReleasedRecord(student_id, reader_id, [], None, None)
-    released, logged_items, logged_rules = _release_items(
-        session, profile, reader, about.id, question, values
-    )
+    standing = Standing(session, profile, reader, about.id, question["recipient"], known)
+    released, logged_items, logged_rules = _release_items(session, standing, question, values)
     access_journal.record(
         session, reader=reader, student_id=about.id, shown=[i.label for i in released], door=door
     )
@@ -284,9 +284,7 @@ def release_record(
 
 def _release_items(
     session: Session,
-    profile: Profile,
-    reader: Principal,
-    about_id: str,
+    standing: Standing,
     question: dict[str, Any],
     values: dict[Group, list[str]],
 ) -> tuple[list[ReleasedItem], list[str], list[str]]:
@@ -296,7 +294,6 @@ def _release_items(
     subject (``Standing``, as ``ask`` rules a question naming the subject).
     """
     codes = subject_codes(session, (s for _, s in values if s is not None))
-    standing = Standing(session, profile, reader, about_id, question["recipient"])
     released: list[ReleasedItem] = []
     logged_items: list[str] = []
     logged_rules: list[str] = []

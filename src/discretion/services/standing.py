@@ -27,9 +27,10 @@ from sqlalchemy.orm import Session
 from discretion.policy import Profile, parse_question
 from discretion.policy.decide import Outcome, evaluate
 from discretion.policy.facts import ItemFacts, item_facts
+from discretion.policy.question import Question
 from discretion.policy.vocabulary import Decision
 from discretion.services.errors import NotFoundError
-from discretion.services.people import relations
+from discretion.services.people import Ties, ties
 from discretion.services.principals import Principal
 from discretion.store.models import Record, Subject
 
@@ -110,17 +111,19 @@ class Standing:
     reader: Principal
     student_id: str
     recipient: dict[str, Any]
-    _by_scope: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
+    known: Ties | None = field(default=None, repr=False)  # the reader's ties, once read
+    # questions parsed with some relations: (id, relations) -> (the question, parsed)
+    _parsed: dict[tuple[int, tuple[str, ...]], tuple[dict[str, Any], Question]] = field(
+        default_factory=dict, repr=False
+    )
 
     def relations(self, scope: Scope) -> list[str]:
         """Return the reader's relations to the student for a record kept in ``scope``."""
         if scope is None:
             return list(self.recipient["relations"])
-        if scope not in self._by_scope:
-            self._by_scope[scope] = relations(
-                self.session, self.profile, self.reader, self.student_id, scope
-            )
-        return self._by_scope[scope]
+        if self.known is None:
+            self.known = ties(self.session, self.reader, self.student_id)
+        return self.known.relations(self.profile, scope)
 
     def outcome(self, question: dict[str, Any], item: str, scope: Scope) -> Outcome:
         """Rule on ``item`` of ``question`` for a record of it kept in ``scope``.
@@ -133,6 +136,16 @@ class Standing:
         """
         if item in self.profile.items and self.profile.items[item].directory:
             scope = None
-        recipient = {**self.recipient, "relations": self.relations(scope)}
+        return _evaluate(item_facts(self._parse(question, scope), item, self.profile), self.profile)
+
+    def _parse(self, question: dict[str, Any], scope: Scope) -> Question:
+        """Return the question with the relations of ``scope``, parsed once for each."""
+        held = self.relations(scope)
+        key = (id(question), tuple(held))
+        found = self._parsed.get(key)
+        if found is not None and found[0] is question:
+            return found[1]
+        recipient = {**self.recipient, "relations": held}
         parsed = parse_question({**question, "recipient": recipient}, self.profile)
-        return _evaluate(item_facts(parsed, item, self.profile), self.profile)
+        self._parsed[key] = (question, parsed)
+        return parsed
