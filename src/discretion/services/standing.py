@@ -139,7 +139,10 @@ class Standing:
         return _evaluate(item_facts(self._parse(question, scope), item, self.profile), self.profile)
 
     def _parse(self, question: dict[str, Any], scope: Scope) -> Question:
-        """Return the question with the relations of ``scope``, parsed once for each."""
+        """Return the question with the relations of ``scope``, parsed once for each.
+
+        A question is known by identity: callers pass a new dict for a changed question.
+        """
         held = self.relations(scope)
         key = (id(question), tuple(held))
         found = self._parsed.get(key)
