@@ -20,6 +20,8 @@ os.environ.setdefault("DISCRETION_LOG_KEY", TEST_LOG_KEY)
 
 # what each exhaustive test checked: name -> (questions, evaluations)
 CHECKED: dict[str, tuple[int, int]] = {}
+# what each sampled property test checked: name -> (cases, samples)
+SAMPLED: dict[str, tuple[int, int]] = {}
 
 
 @pytest.fixture(scope="session")
@@ -44,6 +46,10 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             "PostgreSQL SKIPPED: set DISCRETION_TEST_DATABASE_URL to run the store tests on it",
             yellow=True,
         )
+    if SAMPLED:
+        terminalreporter.section("properties checked on samples")
+        for name, (cases, samples) in sorted(SAMPLED.items()):
+            terminalreporter.write_line(f"{name}: {cases:,} cases over {samples:,} samples")
     if not CHECKED:
         return
     terminalreporter.section("questions checked exhaustively")
@@ -105,6 +111,14 @@ def _sample(context: Context) -> None:
 
 
 SAMPLE_BUNDLE = Path(__file__).parent / "data" / "oneroster" / "bulk"
+# the campus `discretion demo` builds by default
+DEMO_STUDENTS, DEMO_SEED = 500, 1
+
+
+def _demo(context: Context) -> None:
+    from discretion.importers.demo import build_demo
+
+    build_demo(context, DEMO_STUDENTS, DEMO_SEED)
 
 
 @pytest.fixture
@@ -117,3 +131,9 @@ def empty(templates: Templates, backend: str, tmp_path: Path) -> Iterator[Contex
 def sample(templates: Templates, backend: str, tmp_path: Path) -> Iterator[Context]:
     """The hand-written sample bundle, imported, on each backend."""
     yield from _fresh(templates, backend, "sample", _sample, tmp_path)
+
+
+@pytest.fixture
+def demo(templates: Templates, backend: str, tmp_path: Path) -> Iterator[Context]:
+    """The default demo campus (500 students, seed 1), on each backend."""
+    yield from _fresh(templates, backend, "demo", _demo, tmp_path)

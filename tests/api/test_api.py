@@ -54,6 +54,21 @@ def test_a_store_backed_question_carries_the_facts(api: Api) -> None:
     ]
 
 
+def test_a_store_backed_answer_says_when_a_consent_on_file_would_help(api: Api) -> None:
+    # Ada's consent to Acme is for "a job": a question that states no purpose is denied
+    question = {"recipient": {"id": "c-acme"}, "information": ["grades"],
+                "student": {"id": "u-ada"}}  # fmt: skip
+    ruling = api.client.post("/v1/decisions", json=question, headers=api.auth("registrar")).json()
+    assert ruling["decision"] == "deny"
+    assert any("on file" in note and "would permit grades" in note for note in ruling["notes"])
+    stated = {**question, "purpose": "a job"}
+    ruling = api.client.post("/v1/decisions", json=stated, headers=api.auth("registrar")).json()
+    assert ruling["decision"] == "permit" and ruling["notes"] == []
+    unknown = {**question, "subject": "99.999"}
+    answer = api.client.post("/v1/decisions", json=unknown, headers=api.auth("registrar"))
+    assert answer.status_code == 404 and "unknown subject" in str(_error(answer)["message"])
+
+
 def test_a_bad_question_says_where_it_is_wrong(api: Api) -> None:
     wrong = {"recipient": {"kind": "alien"}, "information": ["grades"]}
     answer = api.client.post("/v1/decisions", json=[PARENT, wrong], headers=api.auth("service"))

@@ -207,3 +207,27 @@ def test_the_journal_shows_every_read_to_the_registrar_and_the_student(sample: C
     assert [e["reader_id"] for e in own] == ["c-acme"]
     other = _run(sample, "journal", "--student", "u-ada", "--as", "u-alan")
     assert other.exit_code == 2 and "Registrar" in other.stderr
+
+
+def test_ask_says_in_words_when_a_consent_on_file_would_lift_a_denial(sample: Context) -> None:
+    question = {"recipient": {"id": "c-acme"}, "student": {"id": "u-ada"},
+                "information": ["grades"]}  # fmt: skip
+    text_answer = _run(sample, "ask", "-", stdin=json.dumps(question)).stdout
+    assert text_answer.startswith("DENY")
+    assert "Consent 1 on file" in text_answer and "would permit grades" in text_answer
+    as_json = json.loads(_run(sample, "ask", "-", "--json", stdin=json.dumps(question)).stdout)
+    assert as_json["notes"][0].startswith("Consent 1 on file")
+    stated = _run(
+        sample, "ask", "-", stdin=json.dumps({**question, "purpose": "summer internship"})
+    )
+    assert stated.stdout.startswith("PERMIT") and "Consent 1" not in stated.stdout
+
+
+def test_ask_names_a_subject_by_its_code(sample: Context) -> None:
+    question = {"recipient": {"id": "u-kurt"}, "student": {"id": "u-ada"},
+                "information": ["grades"], "subject": "8.01"}  # fmt: skip
+    answer = json.loads(_run(sample, "ask", "-", "--json", stdin=json.dumps(question)).stdout)
+    assert answer["decision"] == "permit"
+    assert answer["facts"]["by_subject"]["grades"][0]["subject"] == "8.01"
+    unknown = _run(sample, "ask", "-", stdin=json.dumps({**question, "subject": "6.001"}))
+    assert unknown.exit_code == 2 and "unknown subject `6.001`" in unknown.stderr

@@ -11,6 +11,7 @@ from discretion.policy.errors import InvalidQuestionError
 from discretion.services import Context, NotFoundError
 from discretion.services.asking import ask
 from discretion.services.changes import grant_authorization, grant_consent, grant_web_permission
+from discretion.store.models import Enrollment, Record
 from tests.actors import acting
 
 HASH = "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"
@@ -169,3 +170,54 @@ def test_unknown_ids_and_bad_questions_are_named(sample: Context) -> None:
         _ask(sample, recipient={"id": "u-emmy"}, student={"id": "u-ada"}, information="name")
     with pytest.raises(InvalidQuestionError):
         _ask(sample, recipient="u-emmy", information=["name"])
+
+
+def test_a_consent_on_file_that_a_stated_purpose_would_match_is_pointed_out(
+    sample: Context,
+) -> None:
+    # the sample has Ada's written consent to Acme, for a summer internship
+    unstated = _ask(sample, recipient={"id": "c-acme"}, student={"id": "u-ada"},
+                    information=["grades", "ssn"])  # fmt: skip
+    assert unstated.ruling.by_information["grades"].decision == "deny"
+    [note] = unstated.notes
+    assert note.startswith("Consent 1 on file")
+    assert "would permit grades" in note and "purpose" in note
+    assert "summer internship" not in note  # the purpose is the recipient's to state
+    assert unstated.to_json()["notes"] == [note]
+    stated = _ask(sample, recipient={"id": "c-acme"}, student={"id": "u-ada"},
+                  information=["grades"], purpose="summer internship")  # fmt: skip
+    assert stated.ruling.decision == "permit" and stated.notes == []
+    # a consent to someone else is no help to this recipient, and is not pointed out
+    other = _ask(sample, recipient={"id": "c-fbi"}, student={"id": "u-ada"},
+                 information=["grades"])  # fmt: skip
+    assert other.ruling.decision != "permit" and other.notes == []
+
+
+def test_a_question_may_name_the_subject_of_the_records(sample: Context) -> None:
+    with sample.transaction() as session:
+        session.add(Enrollment(id="e-ada-1801", subject_id="cls-1801", person_id="u-ada",
+                               role="student"))  # fmt: skip
+        session.add(Record(student_id="u-ada", category="grades", content="18.01: B",
+                           subject_id="cls-1801", created_at=datetime.now(UTC)))  # fmt: skip
+    question: dict[str, Any] = {
+        "recipient": {"id": "u-kurt"},  # TA of 8.01 only
+        "student": {"id": "u-ada"},
+        "information": ["name", "grades"],
+    }
+    in_801 = _ask(sample, **question, subject="8.01")
+    assert in_801.ruling.decision == "permit" and in_801.question["subject"] == "8.01"
+    in_1801 = _ask(sample, **question, subject=" 18.01 ")
+    assert in_1801.ruling.by_information["name"].decision == "permit"  # directory: no subject's
+    assert in_1801.ruling.by_information["grades"].decision == "deny"
+    assert in_1801.to_json()["facts"]["by_subject"]["grades"] == [
+        {"subject": "18.01", "relations": [], "decision": "deny"}
+    ]
+    anywhere = _ask(sample, **question)
+    assert anywhere.ruling.by_information["grades"].decision == "deny"
+    [note] = anywhere.notes
+    assert "8.01" in note and "18.01" not in note.replace('"subject": "8.01"', "")
+    # the instructor of both subjects has need to know of the grades of each
+    both = _ask(sample, **{**question, "recipient": {"id": "u-emmy"}})
+    assert both.ruling.decision == "permit" and both.notes == []
+    with pytest.raises(NotFoundError, match="unknown subject `6.001`"):
+        _ask(sample, **question, subject="6.001")

@@ -11,7 +11,7 @@ import typer
 
 from discretion.cli import advise, changes, examples, grants, records, service
 from discretion.cli.common import DatabaseOption, JsonOption, ProfileOption, fail, failing
-from discretion.cli.render import render_rule, render_ruling
+from discretion.cli.render import render_answer, render_rule, render_ruling
 from discretion.policy import DiscretionError, Profile, decide, load_profile, parse_question
 from discretion.policy.jsontext import MAX_BYTES
 from discretion.policy.registry import REGISTRY
@@ -94,15 +94,16 @@ def ask(
 
     A question that names `student.id` or `recipient.id` takes their facts
     from the store (and the JSON answer shows them under `facts`); the store
-    must exist already. In an array, every invalid question is named, one
-    line each, by its position counting from 1.
+    must exist already. `subject` (a code such as 8.01) asks about the
+    records of that subject. In an array, every invalid question is named,
+    one line each, by its position counting from 1.
     """
     profile = _profile(profile_name)
     data = _read_json(source)
     batch = isinstance(data, list)
     entries = data if batch else [data]
     answers: list[dict[str, Any]] = []
-    rulings = []
+    texts: list[str] = []
     errors: list[str] = []
     with ExitStack() as stack:
         session = None
@@ -115,11 +116,11 @@ def ask(
             try:
                 if session is not None and _needs_store(entry):
                     answer = asking.ask(session, profile, entry)
-                    rulings.append(answer.ruling)
+                    texts.append(render_answer(answer.ruling, answer.notes))
                     answers.append(answer.to_json())
                 else:
                     ruling = decide(parse_question(entry, profile), profile)
-                    rulings.append(ruling)
+                    texts.append(render_ruling(ruling))
                     answers.append(ruling.to_json())
             except DiscretionError as error:
                 errors.append(f"question {position}: {error}" if batch else str(error))
@@ -130,7 +131,7 @@ def ask(
     if as_json:
         typer.echo(json.dumps(answers if batch else answers[0], indent=2))
     else:
-        typer.echo("\n\n".join(render_ruling(r) for r in rulings))
+        typer.echo("\n\n".join(texts))
 
 
 @app.command("rules")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from discretion.policy.clauses import CLAUSES
 from discretion.policy.conditions import CONDITION_TEXT
 from discretion.policy.registry import Rule
 from discretion.policy.ruling import Ruling
 from discretion.policy.vocabulary import Decision
 
-__all__ = ["render_rule", "render_ruling"]
+__all__ = ["render_answer", "render_rule", "render_ruling"]
 
 _HEADLINE = {
     Decision.PERMIT: "PERMIT: this may be shared",
@@ -40,6 +42,14 @@ def render_ruling(ruling: Ruling) -> str:
         for item, item_ruling in ruling.by_information.items():
             lines.append(f"  {item}: {item_ruling.decision.value} ({item_ruling.rule})")
     return "\n".join(lines)
+
+
+def render_answer(ruling: Ruling, notes: Sequence[str] = ()) -> str:
+    """Return a ruling, and the notes of a store-backed answer, as text a person can act on."""
+    text = render_ruling(ruling)
+    if notes:
+        text += "\nNote:\n" + "\n".join(f"  - {note}" for note in notes)
+    return text
 
 
 def render_rule(rule: Rule) -> str:

@@ -38,8 +38,9 @@ class Question:
     the defaults filled in; the rest are what is not a fact of its own: the
     items asked about, the recipient's relations, the student's suppressed
     items, the items a consent or posting permission names (None: all), and
-    the ids and purpose, which no ruling depends on. ``key`` names everything
-    a ruling can depend on; it is computed once, so repeated questions are
+    the ids, purpose and subject, which no ruling depends on (a subject only
+    scopes the relations the store supplies). ``key`` names everything a
+    ruling can depend on; it is computed once, so repeated questions are
     cheap to rule.
     """
 
@@ -52,6 +53,7 @@ class Question:
     recipient_id: str | None = None
     student_id: str | None = None
     purpose: str | None = None
+    subject: str | None = None
     key: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -217,4 +219,5 @@ def parse_question(data: Any, profile: Profile) -> Question:
         recipient_id=recipient.get("id"),
         student_id=student.get("id"),
         purpose=data.get("purpose"),
+        subject=data.get("subject"),
     )

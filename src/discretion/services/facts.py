@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 
 from discretion.policy import Profile
 from discretion.policy.vocabulary import ConsentForm
-from discretion.services.people import recipient_kind, relations
+from discretion.services.people import Ties, recipient_kind, ties
 from discretion.services.principals import Principal
 from discretion.store.models import Authorization, Consent, Person, Suppression, WebPermission
 
 __all__ = [
+    "NO_PURPOSE",
     "ConsentMatch",
     "active_suppressions",
     "match_authorization",
@@ -25,6 +26,10 @@ __all__ = [
     "recipient_json",
     "student_json",
 ]
+
+
+# why a consent in force, naming the recipient, did not count: the question gave no purpose
+NO_PURPOSE = "the question states no purpose to match"
 
 
 def normalise(text: str | None) -> str:
@@ -61,20 +66,22 @@ def recipient_json(
     reader: Principal,
     about_id: str,
     stated: dict[str, Any],
-    subject_id: str | None = None,
+    known: Ties | None = None,
 ) -> dict[str, Any]:
     """Return the question's ``recipient`` object: stated facts, with the store's in charge.
 
     The kind and relations come from the reader's standing (the store's,
     narrowed by their token); need to know is what the relations give
-    through the profile's matrix, never what was stated. With ``subject_id``,
-    only relations through that subject count.
+    through the profile's matrix, never what was stated. The relations are
+    those of the whole standing; ``services.standing`` narrows them to the
+    subject a record is kept in. ``known``: the reader's ties to the
+    student, when already read.
     """
     recipient = {k: v for k, v in stated.items() if k in ("assigned_to_subject", "legal_process")}
     recipient |= {
         "id": reader.person_id,
         "kind": recipient_kind(reader, about_id).value,
-        "relations": relations(session, profile, reader, about_id, subject_id),
+        "relations": (known or ties(session, reader, about_id)).relations(profile),
         "need_to_know": False,
     }
     return recipient
@@ -99,7 +106,7 @@ def _why_not(
     if consent.recipient_id != reader.id:
         return "names another recipient"
     if purpose is None:
-        return "the question states no purpose to match"
+        return NO_PURPOSE
     if normalise(consent.purpose) != normalise(purpose):
         return "is for another purpose"
     if not items & set(consent.items):

@@ -14,7 +14,6 @@ every read, allowed or not, into the access journal, in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -33,9 +32,10 @@ from discretion.services.facts import (
     recipient_json,
     student_json,
 )
-from discretion.services.people import SUBJECT_ROLES, display_name, person
+from discretion.services.people import SUBJECT_ROLES, display_name, person, ties
 from discretion.services.principals import Principal
-from discretion.store.models import DirectoryValue, Person, Record, Subject
+from discretion.services.standing import Standing, subject_codes
+from discretion.store.models import DirectoryValue, Person, Record
 
 __all__ = [
     "NOT_OPEN",
@@ -172,14 +172,6 @@ def _record_values(
     return values, own_notes
 
 
-def _subject_codes(session: Session, groups: Iterable[Group]) -> dict[str, str]:
-    ids = {subject for _, subject in groups if subject is not None}
-    if not ids:
-        return {}
-    rows = session.execute(select(Subject.id, Subject.code).where(Subject.id.in_(ids)))
-    return {subject_id: code for subject_id, code in rows}
-
-
 def _rule(profile: Profile, question: dict[str, Any]) -> Ruling:
     return decide(parse_question(question, profile), profile)
 
@@ -249,8 +241,9 @@ def release_record(
     about, facts = _target(session, student_id)
     target = about.id if about is not None else NOBODY
     holder = person(session, reader_id)
+    known = ties(session, reader, target)
     question: dict[str, Any] = {
-        "recipient": recipient_json(session, profile, reader, target, {}),
+        "recipient": recipient_json(session, profile, reader, target, {}, known),
         "student": facts,
         "channel": channel,
         "information": sorted(profile.items),
@@ -265,9 +258,8 @@ def release_record(
     if about is None or (not open_items and not own_notes):
         access_journal.record(session, reader=reader, student_id=student_id, shown=[], door=door)
         return ReleasedRecord(student_id, reader_id, [], None, None)
-    released, logged_items, logged_rules = _release_items(
-        session, profile, reader, about.id, question, values
-    )
+    standing = Standing(session, profile, reader, about.id, question["recipient"], known)
+    released, logged_items, logged_rules = _release_items(session, standing, question, values)
     access_journal.record(
         session, reader=reader, student_id=about.id, shown=[i.label for i in released], door=door
     )
@@ -292,37 +284,35 @@ def release_record(
 
 def _release_items(
     session: Session,
-    profile: Profile,
-    reader: Principal,
-    about_id: str,
+    standing: Standing,
     question: dict[str, Any],
     values: dict[Group, list[str]],
 ) -> tuple[list[ReleasedItem], list[str], list[str]]:
-    """Rule on each item of the record; return what is shown, and what the log must record."""
-    codes = _subject_codes(session, values)
+    """Rule on each item of the record; return what is shown, and what the log must record.
+
+    A record kept in a subject is ruled on the reader's standing in that
+    subject (``Standing``, as ``ask`` rules a question naming the subject).
+    """
+    codes = subject_codes(session, (s for _, s in values if s is not None))
     released: list[ReleasedItem] = []
     logged_items: list[str] = []
     logged_rules: list[str] = []
     for item, subject_id in sorted(values, key=lambda g: (g[0], codes.get(g[1] or "", ""))):
         asked = {**question, "information": [item]}
-        if subject_id is not None:
-            asked["recipient"] = recipient_json(
-                session, profile, reader, about_id, {}, subject_id=subject_id
-            )
-        ruling = _rule(profile, asked)
-        item_ruling = ruling.by_information[item]
-        if item_ruling.decision is not Decision.PERMIT:
+        outcome = standing.outcome(asked, item, None if subject_id is None else (subject_id,))
+        if outcome.decision is not Decision.PERMIT:
             continue  # masked means absent
+        rule = outcome.deciding.rule.id
         released.append(
             ReleasedItem(
                 item,
-                item_ruling.rule,
+                rule,
                 values[(item, subject_id)],
-                [c.value for c in ruling.conditions],
+                [c.value for c in outcome.conditions],
                 codes.get(subject_id) if subject_id is not None else None,
             )
         )
-        if Condition.RECORD_DISCLOSURE in ruling.conditions:
+        if Condition.RECORD_DISCLOSURE in outcome.conditions:
             logged_items.append(item)
-            logged_rules.append(item_ruling.rule)
+            logged_rules.append(rule)
     return released, logged_items, logged_rules
