@@ -14,8 +14,8 @@ ROOT = Path(__file__).parents[1]
 EXAMPLES = sorted((ROOT / "docs" / "examples").glob("ask-*.json"))
 
 
-def test_there_are_two_ask_examples() -> None:
-    assert len(EXAMPLES) == 2
+def test_there_are_three_ask_examples() -> None:
+    assert len(EXAMPLES) == 3
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
