@@ -47,6 +47,18 @@ def test_an_advisor_and_an_office_have_their_need(sample: Context) -> None:
     assert registrar.ruling.decision == "permit"
 
 
+def test_facts_of_the_request_the_store_cannot_know_are_kept(sample: Context) -> None:
+    """Tax dependency, a school the student is enrolling in, a subpoena's gag: as stated."""
+    answer = _ask(sample, recipient={"id": "u-kurt", "kind": "public", "student_enrolling": True,
+                                     "legal_process": "subpoena", "notice_forbidden": True},
+                  student={"id": "u-ada", "dependent": True}, information=["grades"],
+                  emergency=True)  # fmt: skip
+    recipient, student = answer.question["recipient"], answer.question["student"]
+    assert recipient["student_enrolling"] is True and recipient["notice_forbidden"] is True
+    assert student["dependent"] is True and answer.question["emergency"] is True
+    assert recipient["kind"] == "official"  # who someone is stays the store's word
+
+
 def test_the_store_says_what_the_student_suppressed(sample: Context) -> None:
     answer = _ask(sample, recipient={"kind": "public"}, information=["term_address"],
                   student={"id": "u-ada", "suppressed": []})  # fmt: skip

@@ -179,7 +179,7 @@ def _complete(
     subject = subject_ids(session, data["subject"]) if "subject" in data else None
     about = student(session, student_id) if student_id else None
     if about is not None:
-        question["student"] = student_json(session, about)
+        question["student"] = student_json(session, about, data.get("student"))
     if reader_id is None or about is None:
         if reader_id is not None:
             person(session, reader_id)  # an id must name someone, even without a student

@@ -48,10 +48,22 @@ def active_suppressions(session: Session, student_id: str) -> list[Suppression]:
     )
 
 
-def student_json(session: Session, student: Person) -> dict[str, Any]:
-    """Return the question's ``student`` object, from the store."""
+# What the question says about the request, which the store cannot know: kept as stated.
+_REQUEST_FACTS = ("assigned_to_subject", "legal_process", "notice_forbidden", "student_enrolling")
+_STUDENT_FACTS = ("dependent",)  # tax dependency of the asking parents
+
+
+def student_json(
+    session: Session, student: Person, stated: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Return the question's ``student`` object, from the store.
+
+    ``stated``: the question's own ``student`` object, whose facts the store
+    does not hold (a tax dependency) are kept.
+    """
     suppressions = active_suppressions(session, student.id)
-    return {
+    kept = {k: v for k, v in (stated or {}).items() if k in _STUDENT_FACTS}
+    return kept | {
         "id": student.id,
         "status": student.status or "current",
         "level": student.level or "undergraduate",
@@ -77,7 +89,7 @@ def recipient_json(
     subject a record is kept in. ``known``: the reader's ties to the
     student, when already read.
     """
-    recipient = {k: v for k, v in stated.items() if k in ("assigned_to_subject", "legal_process")}
+    recipient = {k: v for k, v in stated.items() if k in _REQUEST_FACTS}
     recipient |= {
         "id": reader.person_id,
         "kind": recipient_kind(reader, about_id).value,
