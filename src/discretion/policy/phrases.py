@@ -42,7 +42,7 @@ PHRASES: Mapping[type[StrEnum], Mapping[str, str]] = {
         Act.POST_ON_WEB: "Put information about a student on a web page",
         Act.SHARE_CLASS_LIST: "Pass on a class list (with or without photos)",
         Act.REFERENCE: "Write a letter of recommendation or give a reference",
-        Act.INSPECT_OWN_RECORD: "Let a student see their own records",
+        Act.INSPECT_OWN_RECORD: "Let someone see a student's records (usually the student)",
     },
     RecipientKind: {
         RecipientKind.OFFICIAL: "A member of faculty or staff, acting in their job",
