@@ -239,7 +239,7 @@ STEPS: tuple[Step, ...] = (
             "Permission to post, as well as to share.",
             "Say whether the student agreed to the posting", applies=_posting),
     Step("suppressed", "Did the student hide any of these from the directory?",
-         "Leave all unticked if none.", Kind.ITEMS, "student.suppressed",
+         "If they hid none, choose none.", Kind.ITEMS, "student.suppressed",
          "Choose only items from the list", required=False, applies=_asks_directory),
     _yes_no("withheld", "student.withheld",
             "Did the student withhold all their directory information?",
