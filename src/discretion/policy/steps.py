@@ -3,12 +3,14 @@
 ``STEPS`` lists them in the order they are asked. Each sets one path of the
 question's JSON form and says, from the answers before it, whether it
 applies: a question the earlier answers make irrelevant is skipped, and its
-fact takes the schema's default. The web pages and ``discretion advise``
+fact takes the schema's default (a class list is always about several
+students, so it is not asked how many). The web pages and ``discretion advise``
 both walk these steps; ``advising`` holds the functions that do.
 
 Answers are a mapping from step id to the option value chosen: one string
 (yes-or-no questions answer ``yes`` or ``no``), or, for information items, a
-tuple of item ids. They travel as they are in forms, JSON and links.
+tuple of item ids (a list in JSON). They travel as they are in forms and
+links (``advising.to_query``).
 """
 
 from __future__ import annotations
