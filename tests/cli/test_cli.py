@@ -154,28 +154,23 @@ def test_advise_asks_step_by_step_and_rules() -> None:
     answers = [
         "disclose",  # act
         "parent",  # recipient
-        "none",  # legal process
         "grades, nope",  # information: an unknown name is asked again
         "grades",
-        "one",
+        "one",  # students
         "graduate",
-        "",  # suppressed
-        "n",  # withheld
-        "written",
+        "n",  # a tax dependent?
+        "written",  # consent
         "y",  # specific
         "phone",
+        "n",  # emergency
+        "n",  # financial aid
         "y",  # another question
         "inspect_own_record",
         "self",
         "grades",
-        "one",
         "undergraduate",
-        "name",
-        "n",
-        "none",
         "web_restricted",
-        "n",  # web posting permission
-        "verbal",
+        "verbal",  # how the student asked
         "n",
         "n",
         "n",
@@ -183,7 +178,8 @@ def test_advise_asks_step_by_step_and_rules() -> None:
     ]
     result = _invoke("advise", stdin="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
-    assert "unknown `nope`; choose from: name, email" in result.stderr
+    assert "There is no `nope` to choose here: choose from the list" in result.stderr
+    assert "Is the student their dependent for federal income tax?" in result.stdout
     assert "Refer to: Office of the Dean for Graduate Education, 3-138" in result.stdout
     assert "own_records.verbal_request_not_enough" in result.stdout
 
@@ -192,16 +188,15 @@ def test_advise_asks_officials_about_their_duties() -> None:
     answers = [
         "share_class_list",
         "official",
-        "n",
-        "y",
         "name",
-        "many",
+        "n",  # need to know
+        "y",  # assigned to the subject
         "undergraduate",
-        "",
-        "n",
-        "none",
+        "",  # consent: the default, none
         "email",
-        "n",
+        "",  # hidden from the directory: none
+        "n",  # withheld
+        "n",  # another question
     ]
     result = _invoke("advise", stdin="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output

@@ -1,115 +1,58 @@
-"""The interactive advisor: ask what the person intends, step by step, then rule."""
+"""The interactive advisor: the web advisor's questions (``policy.steps``), one by one, then rule.
+
+The steps, their skip rules, their wording and the checking of an answer
+are the policy's; this module only prompts and prints.
+"""
 
 from __future__ import annotations
-
-from enum import StrEnum
-from typing import Any
 
 import typer
 
 from discretion.cli.render import render_ruling
 from discretion.policy import DiscretionError, Profile, decide, parse_question
-from discretion.policy.vocabulary import (
-    OUTSIDE,
-    Act,
-    Channel,
-    ConsentForm,
-    LegalProcess,
-    Level,
-    RecipientKind,
-    RequestForm,
-    Students,
-)
+from discretion.policy.advising import answer, next_step, options, question_from_answers, validate
+from discretion.policy.steps import Answers, Kind, Step, Value
 
 __all__ = ["run"]
 
 
-def _choose(text: str, choices: type[StrEnum], default: str) -> str:
-    answer = typer.prompt(f"{text} ({', '.join(choices)})", default=str(default), type=choices)
-    return str(answer.value)
-
-
-def _names(text: str, known: tuple[str, ...], *, required: bool) -> list[str]:
+def _ask(step: Step, profile: Profile, answers: Answers) -> Value:
+    """Ask one step until it gets a valid answer; blank takes the step's default."""
+    offered = options(step, profile, answers)
+    typer.echo(f"\n{step.question}" + (f" {step.hint}" if step.hint else ""))
+    if step.kind is Kind.ONE:
+        for option in offered:
+            typer.echo(f"  {option.value:<26} {option.phrase}")
+        text = "Answer"
+    elif step.kind is Kind.ITEMS:
+        typer.echo(f"  {', '.join(option.value for option in offered)}")
+        text = "Answer (comma-separated" + (")" if step.required else ", blank for none)")
+    else:
+        text = "Answer (yes/no)"
+    default = step.default if step.default is not None else ("" if not step.required else None)
     while True:
-        answer = str(typer.prompt(text, default="" if not required else None))
-        names = [n.strip() for n in answer.split(",") if n.strip()]
-        unknown = [n for n in names if n not in known]
-        if unknown:
-            typer.echo(f"unknown `{unknown[0]}`; choose from: {', '.join(known)}", err=True)
-        elif names or not required:
-            return names
+        raw = str(typer.prompt(text, default=default))
+        value, error = validate(step, [raw], profile, answers)
+        if value is not None:
+            return value
+        typer.echo(error, err=True)
 
 
-def _question(profile: Profile) -> dict[str, Any]:
-    act = _choose("What do you intend to do?", Act, Act.DISCLOSE)
-    kind = _choose("Who would receive it?", RecipientKind, "official")
-    recipient: dict[str, Any] = {"kind": kind}
-    if kind == RecipientKind.OFFICIAL:
-        recipient["need_to_know"] = typer.confirm(
-            "Do they need this information for their duties?", default=False
-        )
-        if act == Act.SHARE_CLASS_LIST:
-            recipient["assigned_to_subject"] = typer.confirm(
-                "Are they assigned to the subject?", default=False
-            )
-    if RecipientKind(kind) in OUTSIDE:
-        recipient["legal_process"] = _choose(
-            "Under what legal process?", LegalProcess, LegalProcess.NONE
-        )
-    information = _names(
-        "Which information (comma-separated)?", tuple(profile.items), required=True
-    )
-    students = _choose("About one student or many?", Students, "one")
-    student = {
-        "level": _choose("The student's level", Level, "undergraduate"),
-        "suppressed": _names(
-            "Directory items the student suppressed (comma-separated, blank for none)",
-            profile.directory_items,
-            required=False,
-        ),
-        "withheld": typer.confirm("Did the student withhold everything?", default=False),
-    }
-    form = _choose("The student's consent", ConsentForm, ConsentForm.NONE)
-    consent: dict[str, Any] = {"form": form}
-    if form not in (ConsentForm.NONE, ConsentForm.VERBAL):
-        consent["specific"] = typer.confirm(
-            "Does it name this recipient, purpose and information?", default=False
-        )
-    channel = _choose("How would it travel?", Channel, Channel.IN_PERSON)
-    if act == Act.POST_ON_WEB or channel in (Channel.WEB_PUBLIC, Channel.WEB_RESTRICTED):
-        consent["web_posting"] = typer.confirm(
-            "Did the student permit this posting?", default=False
-        )
-    question: dict[str, Any] = {
-        "act": act,
-        "recipient": recipient,
-        "information": information,
-        "students": students,
-        "student": student,
-        "consent": consent,
-        "channel": channel,
-    }
-    if act == Act.INSPECT_OWN_RECORD:
-        question["record"] = {
-            "request_form": _choose("How did the student ask?", RequestForm, "written"),
-            "identifies_other_students": typer.confirm(
-                "Does the record identify other students?", default=False
-            ),
-            "sole_possession_note": typer.confirm(
-                "Does it include notes you never showed anyone?", default=False
-            ),
-            "access_waived": typer.confirm("Did the student waive access to it?", default=False),
-        }
-    return question
+def _answers(profile: Profile) -> Answers:
+    answers: Answers = {}
+    while (step := next_step(answers, profile)) is not None:
+        answers = answer(answers, step.id, _ask(step, profile, answers))
+    return answers
 
 
 def run(profile: Profile) -> None:
     """Advise until the person has no more questions."""
     typer.echo(f"Discretion advisor ({profile.name}). Answer each question; Ctrl-C to stop.")
     while True:
+        question = question_from_answers(_answers(profile), profile)
         try:
-            ruling = decide(parse_question(_question(profile), profile), profile)
-        except DiscretionError as error:  # pragma: no cover - the prompts only offer valid values
+            ruling = decide(parse_question(question, profile), profile)
+        except DiscretionError as error:  # pragma: no cover - the steps only make valid questions
             typer.echo(f"discretion: {error}", err=True)
         else:
             typer.echo("\n" + render_ruling(ruling) + "\n")
