@@ -16,7 +16,8 @@ from discretion.policy.profile import Office, Profile, load_profile
 from discretion.policy.question import Question
 from discretion.policy.registry import APPLIES, Applies, Check, Effect, Rule
 from discretion.policy.rules import DEFAULT
-from discretion.policy.vocabulary import Condition, Decision, RecipientKind
+from discretion.policy.rules.exceptions import subpoena_compliance
+from discretion.policy.vocabulary import Condition, Decision, LegalProcess, RecipientKind
 
 OFFICE = Office("desk", "The Desk", "1-1")
 
@@ -153,3 +154,15 @@ def test_an_item_the_profile_does_not_know_is_an_error(mit: Profile) -> None:
     question = Question.of(("shoe_size",), recipient=RecipientKind.PUBLIC)
     with pytest.raises(UnknownInformationError, match="unknown information item `shoe_size`"):
         decide(question, mit)
+
+
+def test_subpoena_compliance_stands_aside_where_an_office_answers_legal_process(
+    mit: Profile, ferpa: Profile
+) -> None:
+    """Read alone, not only behind the deferral that outranks it: a rule holds on its own."""
+    question = Question.of(
+        ("grades",), recipient=RecipientKind.COURT, legal_process=LegalProcess.SUBPOENA
+    )
+    assert subpoena_compliance.check(item_facts(question, "grades", mit), mit) is None
+    applies = subpoena_compliance.check(item_facts(question, "grades", ferpa), ferpa)
+    assert applies is not None and Condition.NOTIFY_STUDENT_FIRST in applies.conditions
