@@ -55,7 +55,7 @@ def serve_command(
     if workers > 1 and not os.environ.get("DISCRETION_SECRET_KEY"):
         fail("several workers must share a session key: set DISCRETION_SECRET_KEY")
     config = uvicorn.Config(
-        "discretion.api.app:create_app",
+        "discretion.server:create_app",
         factory=True,
         host=host,
         port=port,
