@@ -1,6 +1,7 @@
 """The interactive API docs at /docs: Swagger UI served from our own host, taking a token.
 
-Swagger UI's files come from the ``swagger-ui-bundle`` package, so the docs
+Swagger UI's files (version 5, which reads OpenAPI 3.1) come from the
+``fastapi-swagger`` package (only its files; we do not patch the app), so the docs
 work offline and the page makes no request anywhere else. The page has no
 inline script (the content security policy forbids it): ``docs.js``, ours,
 starts Swagger UI and repeats a signed-in session's CSRF token on writes.
@@ -9,18 +10,19 @@ The OpenAPI schema declares the bearer scheme, so "Authorize" takes a token.
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from swagger_ui_bundle import swagger_ui_path
 
 __all__ = ["BEARER", "install"]
 
 BEARER = "bearerToken"
 STATIC = Path(__file__).parent / "static"
+SWAGGER_UI = resources.files("fastapi_swagger") / "resources"
 
 PAGE = """<!doctype html>
 <html lang="en">
@@ -61,7 +63,7 @@ def _with_bearer(app: FastAPI) -> Any:
 
 def install(app: FastAPI) -> None:
     """Serve /docs and its files, and declare the bearer scheme (the app has docs_url=None)."""
-    app.mount("/static/swagger-ui", StaticFiles(directory=str(swagger_ui_path)), "swagger-ui")
+    app.mount("/static/swagger-ui", StaticFiles(directory=str(SWAGGER_UI)), "swagger-ui")
     app.mount("/static/api", StaticFiles(directory=STATIC), "api-static")
     app.openapi = _with_bearer(app)  # type: ignore[method-assign]
 
