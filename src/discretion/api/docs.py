@@ -32,6 +32,7 @@ PAGE = """<!doctype html>
 <title>Discretion API</title>
 <link rel="icon" href="/static/swagger-ui/favicon-32x32.png">
 <link rel="stylesheet" href="/static/swagger-ui/swagger-ui.css">
+<link rel="stylesheet" href="/static/api/docs.css">
 </head>
 <body>
 <main id="swagger-ui"><h1>Discretion API</h1><p>Loading the interactive docs...</p></main>
