@@ -10,11 +10,12 @@ install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
 # First start: migrate and build the demo campus in var/; later starts reuse it.
-# Serves http://127.0.0.1:8000 (docs at /docs) with the demo sign-in on.
+# Serves http://127.0.0.1:8000 (sign in at /sign-in, API docs at /docs) with the demo on;
+# it says so once it listens.
 run: install
 	@test -f var/discretion.sqlite3 || { $(BIN)/discretion db upgrade && $(BIN)/discretion demo --students 500 --seed 1; }
 	$(BIN)/discretion db upgrade
@@ -27,8 +28,11 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# The browser tests (tests/web) drive Debian's Chromium at /usr/bin/chromium
+# (`apt-get install -y chromium`; nothing downloads a browser) and skip without it,
+# except in CI; screenshots go to test-output/screenshots/.
 test: lint
-	$(BIN)/pytest --cov --cov-report=term -q
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pytest --cov --cov-report=term -q
 	$(BIN)/coverage report --include='src/discretion/policy/*' --fail-under=100
 
 bench: install
@@ -37,4 +41,4 @@ bench: install
 	$(BIN)/python bench/api.py
 
 clean:
-	rm -rf $(VENV) .coverage .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .coverage .mypy_cache .ruff_cache .pytest_cache test-output

@@ -78,7 +78,7 @@ def test_a_linked_person_signs_in_and_gets_a_session(running: Running) -> None:
         link_subject(session, person_id="u-reg", subject="reg-at-idp")
     with httpx.Client(follow_redirects=False, timeout=10) as client:
         back = sign_in(client, f"{running.base}/auth/login", "reg-at-idp")
-        assert back.status_code == 303 and back.headers["location"] == "/v1/me"
+        assert back.status_code == 303 and back.headers["location"] == "/"
         me = client.get(f"{running.base}/v1/me").json()
         assert me["person_id"] == "u-reg" and me["via"] == "oidc"
         assert "registrar" in me["roles"]

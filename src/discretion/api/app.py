@@ -1,4 +1,4 @@
-"""The application: routers, sign-in, sessions, the error shape, and response headers.
+"""The API application: routers, sign-in, sessions, the error shape, docs, response headers.
 
 ``create_app`` opens the store and refuses to start on a database that is
 not migrated, or without the disclosure log's key (DISCRETION_LOG_KEY; the
@@ -10,15 +10,12 @@ and DISCRETION_LOG_KEY for the log).
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from discretion.api import errors, signin
+from discretion.api import docs, errors, signin
 from discretion.api.auth import Recent
 from discretion.api.body import BodyGuard
 from discretion.api.models import ErrorBody
@@ -40,6 +37,11 @@ from discretion.services.log_keys import MISSING, log_key_for
 __all__ = ["create_app"]
 
 DEMO_NOTICE = "demo sign-in is on: synthetic people only, never real student data"
+# no inline script or style anywhere, no other host, no framing; Swagger UI draws data: images
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 
 
 class Headers:
@@ -47,7 +49,11 @@ class Headers:
 
     def __init__(self, app: ASGIApp, demo: bool) -> None:
         self.app = app
-        extra = [(b"x-content-type-options", b"nosniff"), (b"cache-control", b"no-store")]
+        extra = [
+            (b"x-content-type-options", b"nosniff"),
+            (b"cache-control", b"no-store"),
+            (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+        ]
         if demo:
             extra.append((b"x-discretion-demo", DEMO_NOTICE.encode()))
         self.extra = extra
@@ -86,6 +92,8 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
         version="1",
         responses={status: error for status in (400, 401, 403, 404, 409, 422, 429, 503)},
         summary="May this student information be shared? Ask, and read it as the policy allows.",
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings, app.state.context = settings, context
     app.state.recent_principals = Recent(settings.principal_cache_seconds)
@@ -94,10 +102,7 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
     for module in (system, decisions, students, subjects, directory, log, journal, referrals, feed):
         app.include_router(module.router)
     app.include_router(signin.router)
-
-    @app.get("/", include_in_schema=False)
-    def root() -> Any:
-        return RedirectResponse("/docs")
+    docs.install(app)
 
     app.add_middleware(
         SessionMiddleware,

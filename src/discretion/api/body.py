@@ -4,10 +4,12 @@ A body larger than the limit is refused with 413 (at once, before reading,
 when its declared length is already too large); a body the shared strict
 decoder refuses (``services.load_json``: not UTF-8, not JSON, nested deeper
 than 32 levels, a key twice in one object, a number that is not finite)
-is refused with 400. Every route that takes a body takes JSON, so this runs
-for all of them, ahead of sign-in: nobody can make a worker read or parse
-more than the limit. The parsed value is kept in the request's state
-(``scope["state"]["json"]``) for routes that read the body themselves.
+is refused with 400. Every API route that takes a body takes JSON, so this
+runs for all of them, ahead of sign-in: nobody can make a worker read or
+parse more than the limit. The parsed value is kept in the request's state
+(``scope["state"]["json"]``) for routes that read the body themselves. A web
+page's form (``application/x-www-form-urlencoded``) is size-checked only:
+no API route reads it, they read JSON.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from discretion.api.errors import error_body
 from discretion.services import MalformedJsonError, load_json
 
 __all__ = ["BodyGuard"]
+
+FORM = b"application/x-www-form-urlencoded"
 
 
 class BodyGuard:
@@ -70,7 +74,7 @@ class BodyGuard:
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
-        if body:
+        if body and not _is_form(scope):
             try:
                 parsed = load_json(body, what="the body", max_bytes=self.max_bytes)
             except MalformedJsonError as error:
@@ -78,6 +82,12 @@ class BodyGuard:
                 return
             scope.setdefault("state", {})["json"] = parsed
         await self.app(scope, _replay([body], None, receive), send)
+
+
+def _is_form(scope: Scope) -> bool:
+    """Return whether the body is declared an HTML form's (the web pages' forms send these)."""
+    declared: bytes = dict(scope["headers"]).get(b"content-type", b"")
+    return declared.split(b";")[0].strip().lower() == FORM
 
 
 def _replay(bodies: list[bytes], pending: Message | None, receive: Receive) -> Receive:

@@ -78,7 +78,7 @@ async def callback(request: Request) -> Any:
         raise ApiError(
             403, "forbidden", "this sign-in is not linked to anyone here; ask the Registrar"
         )
-    return RedirectResponse("/v1/me", status_code=303)
+    return RedirectResponse("/", status_code=303)  # home, where the pages say who signed in
 
 
 @router.post("/logout", status_code=204, summary="End the session")

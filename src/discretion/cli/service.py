@@ -44,7 +44,10 @@ def serve_command(
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",
 ) -> None:
-    """Serve the HTTP API (and its docs at /docs) with uvicorn."""
+    """Serve the web pages, the HTTP API and its docs (at /docs) with uvicorn.
+
+    Once it listens, it says where, and how to sign in, on stderr.
+    """
     with store(database, profile) as context:
         # refuse an unmigrated or unreachable database, or no log key, before forking workers
         if context.log_key is None:
@@ -55,7 +58,7 @@ def serve_command(
     if workers > 1 and not os.environ.get("DISCRETION_SECRET_KEY"):
         fail("several workers must share a session key: set DISCRETION_SECRET_KEY")
     config = uvicorn.Config(
-        "discretion.api.app:create_app",
+        "discretion.server:create_app",
         factory=True,
         host=host,
         port=port,
@@ -65,9 +68,29 @@ def serve_command(
         proxy_headers=False,
     )
     if workers == 1:
-        uvicorn.Server(config).run()
+        _Announcing(config).run()
         return
-    Multiprocess(config, sockets=[_listening_socket(host, port)]).run()
+    sockets = [_listening_socket(host, port)]
+    typer.echo(announcement(host, port), err=True)
+    Multiprocess(config, sockets=sockets).run()
+
+
+def announcement(host: str, port: int) -> str:
+    """Return what ``serve`` says once it listens: the address, and how to sign in."""
+    shown = f"[{host}]" if ":" in host else host
+    base = f"http://{shown}:{port}"
+    demo = os.environ.get("DISCRETION_DEMO", "").strip().lower() in ("1", "true", "yes", "on")
+    how = "demo sign-in" if demo else "sign in"
+    return f"Discretion is serving on {base} ({how} at {base}/sign-in, API docs at {base}/docs)"
+
+
+class _Announcing(uvicorn.Server):
+    """A uvicorn server that says where it serves once it has started."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            typer.echo(announcement(self.config.host, self.config.port), err=True)
 
 
 def _listening_socket(host: str, port: int) -> socket.socket:

@@ -1,0 +1,26 @@
+"""The web pages: server-rendered HTML for people, beside the API.
+
+``install`` adds the pages and their stylesheet to an app that already has
+the store (``app.state.context``), the settings (``app.state.settings``)
+and the session cookie; ``discretion.server`` does that with the API's app.
+This package imports services only, never the API.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from discretion.web.pages import router
+
+__all__ = ["install"]
+
+STATIC = Path(__file__).parent / "static"
+
+
+def install(app: FastAPI) -> None:
+    """Add the pages and their static files to ``app``."""
+    app.include_router(router)
+    app.mount("/static/web", StaticFiles(directory=STATIC), "web-static")
