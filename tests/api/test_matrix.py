@@ -57,7 +57,7 @@ MATRIX: dict[tuple[str, str], tuple[Any, dict[str, Cell]]] = {
     ("GET", "/v1/students/{student_id}/record"): (None, PEOPLE),
     ("GET", "/v1/students/{student_id}/suppressions"): (None, KEEPER_READ),
     ("POST", "/v1/students/{student_id}/suppressions"): ({"item": "year"}, KEEPER_WRITE),
-    ("POST", "/v1/suppressions/{suppression_id}/rescind"): ({}, row(403, registrar=200)),
+    ("POST", "/v1/suppressions/{suppression_id}/rescind"): ({}, KEEPER_REVOKE),
     ("GET", "/v1/students/{student_id}/consents"): (None, KEEPER_READ),
     ("POST", "/v1/students/{student_id}/consents"): (
         {

@@ -252,14 +252,23 @@ def test_only_the_student_or_the_registrar_changes_a_student_s_choices(
     assert [a for _, a, _ in _changes(sample, "u-ada")] == ["suppress", "grant"]
 
 
-def test_a_rescission_is_the_registrar_s_to_record(sample: Context) -> None:
+def test_a_student_rescinds_online_and_the_registrar_records_a_written_rescission(
+    sample: Context,
+) -> None:
+    """The student's own signed-in request is their written request; no one else's is."""
     with sample.transaction() as session:
         (suppression,) = list_suppressions(session, acting(session, "u-ada"), "u-ada")
-        with pytest.raises(ForbiddenError, match="registrar"):
-            rescind(session, actor=acting(session, "u-ada"), suppression_id=suppression.id,
-                    method="written")  # fmt: skip
-        rescind(session, actor=acting(session, "u-reg"), suppression_id=suppression.id,
-                method="written")  # fmt: skip
+        with pytest.raises(InvalidRequestError, match="only the student rescinds online"):
+            rescind(session, actor=acting(session, "u-reg"), suppression_id=suppression.id,
+                    method="online")  # fmt: skip
+        with pytest.raises(ForbiddenError):
+            rescind(session, actor=acting(session, "u-kurt"), suppression_id=suppression.id,
+                    method="online")  # fmt: skip
+        rescind(session, actor=acting(session, "u-ada"), suppression_id=suppression.id,
+                method="online")  # fmt: skip
+    with sample.transaction() as session:
+        (ended,) = list_suppressions(session, acting(session, "u-reg"), "u-ada")
+        assert ended.rescinded_at is not None and ended.rescinded_by == "u-ada"
 
 
 def test_a_row_of_another_student_looks_like_no_row_to_a_student(sample: Context) -> None:

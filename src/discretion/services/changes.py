@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from discretion.policy import Profile
 from discretion.policy.errors import UnknownInformationError
 from discretion.services import privacy_feed
-from discretion.services.access import KEEPER, require_keeper, require_registrar
+from discretion.services.access import KEEPER, require_keeper
 from discretion.services.context import now
 from discretion.services.errors import (
     ConflictError,
@@ -374,16 +374,26 @@ def suppress(
 def rescind(session: Session, *, actor: Principal, suppression_id: int, method: str) -> Suppression:
     """End a suppression; only the student's written rescission does (final).
 
+    The student, signed in, rescinds their own (``online`` or ``written``): a
+    request they make themselves through an authenticated door is their
+    written request. The Registrar's office records one the student sent in
+    writing (``written``); it cannot claim the student acted online.
+
     Raises:
-        ForbiddenError: the actor is not the Registrar's office, which records rescissions.
-        InvalidRequestError: the rescission was not in writing.
+        ForbiddenError: the actor is neither the student nor the Registrar's office.
+        InvalidRequestError: the rescission was not in writing, or the Registrar's
+            office said it was made online.
     """
-    require_registrar(actor)
-    if method != "written":
+    if method not in ("written", "online"):
         raise InvalidRequestError(
             "a suppression ends only by the student's written rescission; use --method written"
         )
     suppression = _end(session, Suppression, suppression_id, actor, "suppression")
+    if method == "online" and not actor.is_person(suppression.student_id):
+        raise InvalidRequestError(
+            "only the student rescinds online, signed in; record the student's letter with "
+            "--method written"
+        )
     at = now()
     suppression.rescinded_at, suppression.rescinded_by = at, actor.name
     _record(session, actor, "rescind", suppression, suppression.student_id)

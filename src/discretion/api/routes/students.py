@@ -137,13 +137,13 @@ def add_suppression(
 
 @router.post(
     "/v1/suppressions/{suppression_id}/rescind",
-    summary="Record a written rescission",
+    summary="Rescind a suppression (the student's own, or their letter recorded by the Registrar)",
     response_model=SuppressionOut,
 )
 def rescind_suppression(
     request: Request, principal: Caller, suppression_id: RowId, body: RescissionIn
 ) -> dict[str, Any]:
-    """End a suppression on the student's written rescission (the Registrar records it)."""
+    """End a suppression: the student's own request, or their letter the Registrar records."""
     with transaction(request) as session:
         row = rescind(session, actor=principal, suppression_id=suppression_id, method=body.method)
         return row_json(row)
