@@ -28,7 +28,7 @@ from discretion.policy.advising import (
 )
 from discretion.policy.profile import load_profile
 from discretion.policy.scenarios import Scenario, load_scenarios
-from discretion.policy.steps import STEP_IDS, STEPS, Answers, Kind, Option, Step, Value
+from discretion.policy.steps import STEP_IDS, STEPS, Answers, Kind, Option, Step, Value, recipient
 from discretion.policy.vocabulary import Channel, ConsentForm
 
 SCENARIOS = load_scenarios(Path(__file__).parents[1] / "scenarios")
@@ -263,3 +263,9 @@ def test_the_advisor_skips_nothing_that_changes_a_scenario(scenario: Scenario) -
     assert ruling.decision.value == scenario.expect["decision"]
     if stated == scenario.raw_question:
         assert sorted(ruling.rules) == sorted(scenario.expect["rules"])
+
+
+def test_an_unknown_question_and_an_unanswered_recipient_are_said_so() -> None:
+    with pytest.raises(InvalidAnswersError, match="no question `shoe-size`"):
+        get_step("shoe-size")
+    assert recipient({}) is None and recipient({"recipient": "parent"}) == "parent"

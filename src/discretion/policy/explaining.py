@@ -73,8 +73,7 @@ def office_line(office: Office) -> str:
 
 def _headline(ruling: Ruling) -> str:
     if ruling.decision is Decision.REFER:
-        if ruling.refer_to is None:
-            return "Send this request to the office that answers it"
+        assert ruling.refer_to is not None  # INVARIANT: a referral names its office
         return f"Send this request to the {office_line(ruling.refer_to)}"
     if ruling.decision is Decision.DENY:
         return "No, not like this"

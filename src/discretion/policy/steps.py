@@ -94,10 +94,6 @@ def recipient(answers: Answers) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _act_is(*acts: Act) -> Applies:
-    return lambda answers, profile: answers.get("act") in acts
-
-
 def _recipient_is(*kinds: RecipientKind) -> Applies:
     return lambda answers, profile: recipient(answers) in kinds
 
