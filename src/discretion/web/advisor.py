@@ -34,7 +34,7 @@ BAD_LINK = "This link does not hold answers the advisor knows. Start again, or c
 REFUSED = "You may not ask about these people with the records' facts. Answer without naming them."
 UNKNOWN = "No student, person or subject in the records matches what you named. Check them."
 NAMED_FIELDS = (
-    ("student", "Student ID", "The student the information is about, e.g. student-0001."),
+    ("student", "Student ID", "The student the information is about, e.g. student-000001."),
     ("person", "Recipient's person ID", "Who would receive it, if they are in the records."),
     ("subject", "Subject code", "The subject whose records you would share, e.g. 6.100A."),
 )
