@@ -39,6 +39,7 @@ bench: install
 	$(BIN)/python bench/decide.py
 	$(BIN)/python bench/store.py
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/web.py
 
 clean:
 	rm -rf $(VENV) .coverage .mypy_cache .ruff_cache .pytest_cache test-output

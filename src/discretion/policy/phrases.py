@@ -26,6 +26,7 @@ from discretion.policy.vocabulary import (
 
 __all__ = [
     "DECISION_ICON",
+    "EFFECT_PHRASES",
     "ITEM_LABELS",
     "NO",
     "PHRASES",
@@ -113,6 +114,17 @@ DECISION_ICON: Mapping[Decision, str] = {
     Decision.PERMIT: "✓",
     Decision.REFER: "→",
     Decision.DENY: "✗",
+}
+
+# what a rule does when it applies, as a rule page says it (keys: ``registry.Effect`` values)
+EFFECT_PHRASES: Mapping[str, str] = {
+    "defer": "Sends the request to the office that answers it, whatever else applies",
+    "ban": "Forbids it, whatever else applies",
+    "refer": "Sends the request to an office, unless something forbids it",
+    "permit": "Allows it, unless something forbids it or sends it to an office",
+    "condition": "Adds a condition to an answer that allows it",
+    "deny": "Refuses it, unless something else allows it",
+    "default": "Refuses it when no other rule answers",
 }
 
 # items whose id does not read well with `_` as a space

@@ -13,6 +13,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from discretion.web.advisor import router as advisor_router
 from discretion.web.pages import router
 
 __all__ = ["install"]
@@ -23,4 +24,5 @@ STATIC = Path(__file__).parent / "static"
 def install(app: FastAPI) -> None:
     """Add the pages and their static files to ``app``."""
     app.include_router(router)
+    app.include_router(advisor_router)
     app.mount("/static/web", StaticFiles(directory=STATIC), "web-static")
