@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from discretion.web.pages import router
+from discretion.web.privacy import router as privacy_router
 
 __all__ = ["install"]
 
@@ -23,4 +24,5 @@ STATIC = Path(__file__).parent / "static"
 def install(app: FastAPI) -> None:
     """Add the pages and their static files to ``app``."""
     app.include_router(router)
+    app.include_router(privacy_router)
     app.mount("/static/web", StaticFiles(directory=STATIC), "web-static")
