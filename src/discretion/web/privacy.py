@@ -661,7 +661,7 @@ async def history_page(request: Request) -> Response:
             "reads": [
                 {
                     "when": day(a.at),
-                    "time": f"{a.at:%H:%M}",
+                    "time": f"{a.at:%H:%M} UTC",
                     "reader": _name(session, a.reader_id),
                     "door": {"web": "these pages", "api": "the API", "cli": "the command line"}.get(
                         a.door, a.door
