@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from discretion.web.advisor import router as advisor_router
 from discretion.web.pages import router
+from discretion.web.privacy import router as privacy_router
 
 __all__ = ["install"]
 
@@ -25,4 +26,5 @@ def install(app: FastAPI) -> None:
     """Add the pages and their static files to ``app``."""
     app.include_router(router)
     app.include_router(advisor_router)
+    app.include_router(privacy_router)
     app.mount("/static/web", StaticFiles(directory=STATIC), "web-static")
