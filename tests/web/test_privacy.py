@@ -136,7 +136,15 @@ def test_withholding_everything_empties_the_public_view(site: TestClient, campus
     rescind = site.get("/privacy/rescind")
     assert rescind.status_code == 200
     assert "Your request to withhold everything" in rescind.text
-    assert "Registrar" in rescind.text and 'method="post"' not in rescind.text.split("<main")[1]
+    assert site.post("/privacy/rescind", data={}).status_code == 403  # no token, no change
+    assert _public(campus, ME) == {}
+    shown = site.post("/privacy/rescind", data={"csrf": csrf_of(rescind.text)})
+    assert shown.status_code == 303
+    page = site.get(shown.headers["location"])
+    assert "Your requests have ended" in page.text and re.search(r"S-\d+", page.text)
+    assert _public(campus, ME) != {}  # the public directory shows the student again
+    again = site.post("/privacy/rescind", data={"csrf": csrf_of(rescind.text)})
+    assert again.status_code == 409
 
 
 def test_a_change_without_the_csrf_token_changes_nothing(site: TestClient, campus: Context) -> None:

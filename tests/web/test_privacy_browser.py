@@ -89,6 +89,11 @@ def test_a_student_keeps_an_item_private(live: Live, tab: Visit) -> None:
     tab.check("privacy-release")
     public = httpx.get(live.base + "/v1/public/directory", params={"q": "student-000002"})
     assert public.status_code == 200 and "email" not in public.json()["items"]
+    page.get_by_role("button", name="Show it again").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your requests have ended")
+    tab.check("privacy-shown")
+    public = httpx.get(live.base + "/v1/public/directory", params={"q": "student-000002"})
+    assert public.json()["items"]["email"] == email
 
 
 def test_a_student_withholds_everything_with_the_keyboard_alone(live: Live, tab: Visit) -> None:
@@ -118,6 +123,12 @@ def test_a_student_withholds_everything_with_the_keyboard_alone(live: Live, tab:
     tab.check("privacy-rescind")
     public = httpx.get(live.base + "/v1/public/directory", params={"q": "student-000003"})
     assert public.status_code == 404
+    _tab_to(page, "Show everything again")
+    assert page.evaluate("document.activeElement.tagName") == "BUTTON"
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your requests have ended")
+    public = httpx.get(live.base + "/v1/public/directory", params={"q": "student-000003"})
+    assert public.status_code == 200
 
 
 def test_a_student_gives_and_revokes_a_consent(live: Live, tab: Visit) -> None:

@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from discretion.web.advisor import router as advisor_router
 from discretion.web.pages import router
 from discretion.web.privacy import router as privacy_router
+from discretion.web.privacy_rescind import router as rescind_router
 
 __all__ = ["install"]
 
@@ -27,4 +28,5 @@ def install(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(advisor_router)
     app.include_router(privacy_router)
+    app.include_router(rescind_router)
     app.mount("/static/web", StaticFiles(directory=STATIC), "web-static")

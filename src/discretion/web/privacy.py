@@ -302,6 +302,7 @@ async def release_page(request: Request, item: str) -> Response:
         ended=[(f"keep your {row.words} private", row.suppression)],
         reappear=[row] if row.shown_by_default and entry["withheld"] is None else [],
         registrar=context_of(request).profile.offices.get("registrar"),
+        action=f"/privacy/release/{row.item}",
     )
 
 
@@ -323,6 +324,7 @@ async def rescind_page(request: Request) -> Response:
         ended=ended,
         reappear=[row for row in entry["rows"] if row.shown_by_default and row.public is None],
         registrar=context_of(request).profile.offices.get("registrar"),
+        action="/privacy/rescind",
     )
 
 
