@@ -131,6 +131,13 @@ def test_unknown_and_nothing_allowed_read_the_same(site: TestClient, campus: Con
     closed = site.get(f"/students/{lone}")
     assert unknown.status_code == closed.status_code == 404
     assert unknown.content == closed.content
+    for other in ("staff-teacher-2", "x" * 65):  # no student's id, and no id at all
+        assert site.get(f"/students/{other}").content == unknown.content
+    token = csrf_of(site.get("/students").text)
+    by_name = site.post("/students", data={"csrf": token, "q": "Lone Walker"})
+    nobody = site.post("/students", data={"csrf": token, "q": "Nobody Atall"})
+    assert by_name.status_code == nobody.status_code == 404
+    assert by_name.text.replace("Lone Walker", "Nobody Atall") == nobody.text
     assert "No student record with that id is open to you." in closed.text
     assert "Walker" not in closed.text and "Check before sharing" not in closed.text
 
@@ -177,6 +184,7 @@ def test_the_class_list_goes_to_the_subjects_staff_only(site: TestClient) -> Non
     assert site.get("/subjects/class-1/class-list").status_code == 403
     assert site.get("/subjects/class-1/class-list.csv").status_code == 403
     assert site.get("/subjects/class-nothing/class-list").status_code == 404
+    assert site.get("/subjects/" + "x" * 65 + "/class-list.csv").status_code == 404
     _sign_in(site, DEMO_PEOPLE["registrar"])
     assert "not on the staff of any subject" in site.get("/subjects").text
     assert site.get("/subjects/class-3/class-list").status_code == 403

@@ -49,6 +49,7 @@ NO_MATCH = (
     "No student you may see matches that. Give their ID, username or full name exactly, "
     "as the records spell it."
 )
+MAX_ID = 64  # the longest id the records hold
 EMPTY = "Enter a student's ID, username or full name."
 REFUSED = "Class lists go to the subject's own staff only: its instructors, TAs and administrators."
 # common requests staff meet, as advisor answers; the student's own facts replace the stated ones
@@ -148,6 +149,12 @@ def check_link(student_id: str, query: str) -> str:
     return f"/advisor/check?{query}&{urlencode({'student': student_id})}"
 
 
+def _not_open(request: Request, who: Viewer) -> Response:
+    """The one answer for an unknown id and a student the reader may see nothing of."""
+    return render(request, "problem.html", who, 404, title="No record to show",
+                  message=NOT_OPEN.format(reader="you").capitalize() + ".")  # fmt: skip
+
+
 @router.get("/students/{student_id}")
 async def student_page(request: Request, student_id: str) -> Response:
     """The record as this reader may see it; an unknown id and nothing allowed read the same."""
@@ -156,7 +163,8 @@ async def student_page(request: Request, student_id: str) -> Response:
         return who
     profile = context_of(request).profile
     principal = who.principal
-    student_id = student_id[:64]
+    if len(student_id) > MAX_ID:  # no student has such an id (nor could the journal hold it)
+        return _not_open(request, who)
 
     def read(session: Session) -> ReleasedRecord:
         return release_record(session, profile, reader=principal, student_id=student_id,
@@ -164,8 +172,7 @@ async def student_page(request: Request, student_id: str) -> Response:
 
     released = await _run(request, read)
     if released.is_empty:
-        return render(request, "problem.html", who, 404, title="No record to show",
-                      message=NOT_OPEN.format(reader="you").capitalize() + ".")  # fmt: skip
+        return _not_open(request, who)
     name = next((v for i in released.items if i.item == "name" for v in i.values), None)
     checks = [
         (label, check_link(released.student_id, advisor.to_query(
@@ -208,8 +215,10 @@ async def _class_list(request: Request, who: Viewer, subject_id: str) -> ClassLi
     principal = who.principal
 
     def read(session: Session) -> ClassList:
-        return release_class_list(session, profile, reader=principal, subject_id=subject_id[:64])
+        return release_class_list(session, profile, reader=principal, subject_id=subject_id)
 
+    if len(subject_id) > MAX_ID:
+        return render(request, "not_found.html", who, 404, title="Page not found")
     try:
         return await _run(request, read)
     except NotFoundError:
