@@ -7,7 +7,9 @@ token that leaves out ``official`` reads as no staff member at all.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -16,13 +18,23 @@ from sqlalchemy.orm import Session
 from discretion.policy import Profile, Ruling, decide, parse_question
 from discretion.policy.vocabulary import Decision, RecipientKind
 from discretion.services.errors import NotFoundError, RefusedError
+from discretion.services.exports import CsvWriter
 from discretion.services.people import SUBJECT_ROLES, recipient_kind
 from discretion.services.principals import Principal
 from discretion.store.models import DirectoryValue, Enrollment, Subject
 
-__all__ = ["CLASS_LIST_ITEMS", "ClassList", "release_class_list"]
+__all__ = [
+    "CLASS_LIST_ITEMS",
+    "STAFF_ONLY",
+    "ClassList",
+    "StaffedSubject",
+    "class_list_csv",
+    "release_class_list",
+    "staffed_subjects",
+]
 
 CLASS_LIST_ITEMS = ("name", "email", "course", "year")
+STAFF_ONLY = "For the subject's staff only. Do not pass it on."
 
 
 @dataclass(frozen=True)
@@ -104,3 +116,49 @@ def release_class_list(
     for student_id, item, value in rows:
         students.setdefault(student_id, {"id": student_id})[item] = value
     return ClassList(subject.id, subject.code, ruling, list(students.values()))
+
+
+@dataclass(frozen=True)
+class StaffedSubject:
+    """A subject the reader is on the staff of, and their part in it."""
+
+    subject_id: str
+    code: str
+    title: str
+    roles: tuple[str, ...]
+
+
+def staffed_subjects(session: Session, reader: Principal) -> list[StaffedSubject]:
+    """Return the subjects the reader teaches, assists or administers (none if no official)."""
+    if reader.person_id is None or not reader.has("official"):
+        return []
+    rows = session.execute(
+        select(Subject.id, Subject.code, Subject.title, Enrollment.role)
+        .join(Enrollment, Enrollment.subject_id == Subject.id)
+        .where(Enrollment.person_id == reader.person_id, Enrollment.role.in_(SUBJECT_ROLES))
+        .order_by(Subject.code, Subject.id)
+    )
+    found: dict[str, StaffedSubject] = {}
+    for subject_id, code, title, role in rows:
+        known = found.get(subject_id)
+        roles = (*known.roles, role) if known else (role,)
+        found[subject_id] = StaffedSubject(subject_id, code, title, roles)
+    return list(found.values())
+
+
+def class_list_csv(listed: ClassList, recipient: str, at: datetime) -> str:
+    """Return the class list as CSV whose first lines name the recipient and say keep it.
+
+    Every cell is neutralised (``CsvWriter``): a name that starts like a
+    formula reaches a spreadsheet as text.
+    """
+    out = io.StringIO()
+    writer = CsvWriter(out)
+    writer.writerow(
+        [f"Class list of {listed.code} for {recipient}, exported {at:%Y-%m-%d %H:%M} UTC"]
+    )
+    writer.writerow([STAFF_ONLY])
+    writer.writerow(["id", *CLASS_LIST_ITEMS])
+    for row in listed.students:
+        writer.writerow([row["id"], *(row.get(item, "") for item in CLASS_LIST_ITEMS)])
+    return out.getvalue()

@@ -17,6 +17,7 @@ from discretion.web.advisor import router as advisor_router
 from discretion.web.pages import router
 from discretion.web.privacy import router as privacy_router
 from discretion.web.privacy_rescind import router as rescind_router
+from discretion.web.staff import router as staff_router
 
 __all__ = ["install"]
 
@@ -29,4 +30,5 @@ def install(app: FastAPI) -> None:
     app.include_router(advisor_router)
     app.include_router(privacy_router)
     app.include_router(rescind_router)
+    app.include_router(staff_router)
     app.mount("/static/web", StaticFiles(directory=STATIC), "web-static")

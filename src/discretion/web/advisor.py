@@ -12,7 +12,7 @@ reached through ``services.advising``.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, parse_qsl
+from urllib.parse import parse_qs, parse_qsl, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -54,9 +54,24 @@ def _bad_link(request: Request, who: Viewer | None) -> Response:
     )
 
 
-def _answers(request: Request) -> Answers:
+def _answers(request: Request, query: str | None = None) -> Answers:
     """Return the answers the query string carries (raises InvalidAnswersError)."""
-    return advisor.from_query(request.url.query, context_of(request).profile)
+    return advisor.from_query(
+        request.url.query if query is None else query, context_of(request).profile
+    )
+
+
+def _prefilled(request: Request) -> tuple[str, dict[str, str]]:
+    """Return the check page's query without the people it names, and those people.
+
+    A staff page links to the check page with ``student`` (say) beside the
+    answers, to fill the field in; the answers are read without it.
+    """
+    names = {name for name, _, _ in NAMED_FIELDS}
+    pairs = parse_qsl(request.url.query, keep_blank_values=True)
+    named = {key: value.strip()[:100] for key, value in pairs if key in names}
+    rest = urlencode([(key, value) for key, value in pairs if key not in names], safe=",")
+    return (request.url.query if not named else rest), named
 
 
 def _next(answers: Answers, request: Request) -> str:
@@ -133,12 +148,15 @@ async def _check_page(
 ) -> Response:
     who = await viewer(request)
     profile = context_of(request).profile
+    given, prefill = _prefilled(request)
     try:
-        answers = _answers(request)
+        answers = _answers(request, given)
     except InvalidAnswersError:
         return _bad_link(request, who)
     if advisor.next_step(answers, profile) is not None:
         return RedirectResponse(_next(answers, request), status_code=303)
+    if named is None and advisor.may_name_people(who.principal if who else None):
+        named = prefill
     query = advisor.to_query(answers, profile)
     back = advisor.previous_step(answers, profile, None)
     rows = [
