@@ -461,7 +461,7 @@ class Bar:
     width: int
 
 
-def _bars(values: list[tuple[str, int, str]], width: int = 300, height: int = 22) -> list[Bar]:
+def _bars(values: list[tuple[str, int, str]], width: int = 260, height: int = 22) -> list[Bar]:
     top = max((v for _, v, _ in values), default=0) or 1
     return [Bar(label, value, text, i * (height + 6), round(width * value / top))
             for i, (label, value, text) in enumerate(values)]  # fmt: skip
