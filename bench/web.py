@@ -4,15 +4,17 @@ Builds a small demo campus in a fresh SQLite file (``discretion db upgrade``
 and ``discretion demo``), serves the whole app in process (Starlette's test
 client, no network), and times, round after round with the pages
 interleaved, ``GET /healthz`` (the bare endpoint: a constant JSON body) and
-the advisor's and rule pages. Reports each page's median and p90 in
-milliseconds and its median as a ratio of the bare endpoint's: what
-rendering a page costs on top of the app's own overhead.
+the advisor's and rule pages, and, signed in as the demo Registrar, the
+desk's pages (queue, log search, journal, consents on file, charts).
+Reports each page's median and p90 in milliseconds and its median as a
+ratio of the bare endpoint's: what rendering a page costs on top of the app's own overhead.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -34,7 +36,22 @@ PAGES = {
     "check your answers": "/advisor/check?" + ANSWER,
     "the answer": "/advisor/answer?" + ANSWER,
     "a rule": "/rules/parents.refer_to_dean_by_level",
+    "desk: queue": "/desk",
+    "desk: log search": "/desk/log?recipient=acme",
+    "desk: journal": "/desk/journal?student=student-000001",
+    "desk: consents": "/desk/consents?student=student-000001",
+    "desk: charts": "/desk/charts",
 }
+REGISTRAR = "staff-registrar-1"
+
+
+def _sign_in(client: TestClient) -> None:
+    """Sign in as the demo Registrar (the whole run is signed in: the desk needs it)."""
+    page = client.get("/sign-in").text
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found, "the sign-in page has no CSRF token"
+    answer = client.post("/sign-in/demo", data={"csrf": found.group(1), "person": REGISTRAR})
+    assert answer.status_code == 303, answer.text
 
 
 def _discretion(*args: str, env: dict[str, str]) -> None:
@@ -60,6 +77,7 @@ def main() -> None:
         from discretion.server import create_app
 
         with TestClient(create_app(), follow_redirects=False) as client:
+            _sign_in(client)
             times: dict[str, list[float]] = {name: [] for name in PAGES}
             for path in PAGES.values():  # warm up: templates, caches, a rule's example
                 assert client.get(path).status_code == 200, path

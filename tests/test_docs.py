@@ -31,7 +31,9 @@ def test_ask_example_prints_what_the_readme_shows(example: Path) -> None:
 
 
 SECURITY = ROOT / "docs" / "security.md"
-_CITED = re.compile(r"`((?:(?:api|cli|services|store|faults|policy|web)/)?test_\w+\.py)(?:::(\w+))?`")
+_CITED = re.compile(
+    r"`((?:(?:api|cli|services|store|faults|policy|web)/)?test_\w+\.py)(?:::(\w+))?`"
+)
 
 
 def test_security_page_names_only_tests_that_exist() -> None:

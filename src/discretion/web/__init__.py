@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from discretion.web.advisor import router as advisor_router
+from discretion.web.desk import router as desk_router
 from discretion.web.pages import router
 from discretion.web.privacy import router as privacy_router
 from discretion.web.privacy_rescind import router as rescind_router
@@ -31,4 +32,5 @@ def install(app: FastAPI) -> None:
     app.include_router(privacy_router)
     app.include_router(rescind_router)
     app.include_router(staff_router)
+    app.include_router(desk_router)
     app.mount("/static/web", StaticFiles(directory=STATIC), "web-static")
