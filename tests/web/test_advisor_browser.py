@@ -6,13 +6,10 @@ violations and requests to other hosts, and photographed (``Visit.check``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from playwright.sync_api import Page, expect
 
-import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
-
-from tests.web.browser import Visit, require_chromium, visit
-from tests.web.live import CHROMIUM, REGISTRAR, Live, live_server
+from tests.web.browser import Visit
+from tests.web.live import REGISTRAR, Live
 
 GRAD_DEAN = "Send this request to the Office of the Dean for Graduate Education, 3-138"
 # (the step, the option's words) for a parent asking about a graduate student's grades
@@ -44,27 +41,6 @@ EMPLOYER_QUERY = (
     "act=disclose&recipient=employer&information=transcript&students=one&level=undergraduate"
     "&consent=none&channel=email&emergency=no&financial-aid=no"
 )
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    require_chromium()
-    with live_server(tmp_path_factory.mktemp("wtaw-live")) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def browser(live: Live) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def tab(browser: Browser) -> Iterator[Visit]:
-    with visit(browser) as seen:
-        yield seen
 
 
 def _focused(page: Page, what: str) -> str:

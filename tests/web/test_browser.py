@@ -7,41 +7,16 @@ photographed into test-output/screenshots/ (or DISCRETION_SCREENSHOTS).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import expect
 
 from discretion.web.rendering import DEMO_BANNER
-from tests.web.browser import SCREENSHOTS, Visit, require_chromium, visit
-from tests.web.live import CHROMIUM, REGISTRAR, Live, live_server
+from tests.web.browser import Visit
+from tests.web.live import REGISTRAR, Live
 
 BANNER = DEMO_BANNER.split(":")[0]
 # Swagger UI's own markup: its colours (white on its method badges and buttons) and a button
 # nested in each operation's summary; to fix in its stylesheet or upstream (see the report)
 SWAGGER_UI_KNOWN = frozenset({"nested-interactive"})
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    require_chromium()
-    with live_server(tmp_path_factory.mktemp("wtw-live")) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def browser(live: Live) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield chromium
-        chromium.close()
-    print(f"\nscreenshots: {SCREENSHOTS}")
-
-
-@pytest.fixture
-def tab(browser: Browser) -> Iterator[Visit]:
-    with visit(browser) as seen:
-        yield seen
 
 
 def _banner_shown(tab: Visit) -> None:

@@ -13,24 +13,16 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from discretion.services import disclosure_log, open_context
 from discretion.services.log_keys import log_key_for
 from discretion.services.principals import principal_for_person
 from discretion.services.referrals import open_referral
-from tests.web.browser import SCREENSHOTS, Visit, require_chromium, visit
-from tests.web.live import ADMINISTRATOR, CHROMIUM, REGISTRAR, Live, live_server
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    require_chromium()
-    with live_server(tmp_path_factory.mktemp("wtd-live")) as server:
-        yield server
+from tests.web.browser import Visit
+from tests.web.live import ADMINISTRATOR, REGISTRAR, Live
 
 
 @pytest.fixture(scope="module")
@@ -63,21 +55,6 @@ def seeded(live: Live) -> dict[str, tuple[int, str]]:
     finally:
         context.close()
     return made
-
-
-@pytest.fixture(scope="module")
-def browser(live: Live) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield chromium
-        chromium.close()
-    print(f"\nscreenshots: {SCREENSHOTS}")
-
-
-@pytest.fixture
-def tab(browser: Browser) -> Iterator[Visit]:
-    with visit(browser) as seen:
-        yield seen
 
 
 def _sign_in(live: Live, page: Page, person_id: str) -> None:

@@ -10,37 +10,13 @@ security policy violations and requests to other hosts, and photographed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
-import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from tests.web.browser import SCREENSHOTS, Visit, require_chromium, visit
-from tests.web.live import CHROMIUM, Live, live_server
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    require_chromium()
-    with live_server(tmp_path_factory.mktemp("wtpc-live")) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def browser(live: Live) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield chromium
-        chromium.close()
-    print(f"\nscreenshots: {SCREENSHOTS}")
-
-
-@pytest.fixture
-def tab(browser: Browser) -> Iterator[Visit]:
-    with visit(browser) as seen:
-        yield seen
+from tests.web.browser import Visit
+from tests.web.live import Live
 
 
 def _sign_in(live: Live, page: Page, student_id: str) -> None:

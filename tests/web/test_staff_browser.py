@@ -13,38 +13,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from tests.web.browser import SCREENSHOTS, Visit, require_chromium, visit
-from tests.web.live import CHROMIUM, Live, live_server
+from tests.web.browser import Visit
+from tests.web.live import Live
 
 TEACHER, STUDENT = "staff-teacher-1", "student-000001"
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    require_chromium()
-    with live_server(tmp_path_factory.mktemp("wts-live")) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def browser(live: Live) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield chromium
-        chromium.close()
-    print(f"\nscreenshots: {SCREENSHOTS}")
-
-
-@pytest.fixture
-def tab(browser: Browser) -> Iterator[Visit]:
-    with visit(browser) as seen:
-        yield seen
 
 
 def _sign_in(live: Live, page: Page, person_id: str) -> str:
