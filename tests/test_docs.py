@@ -47,3 +47,10 @@ def test_security_page_names_only_tests_that_exist() -> None:
             assert re.search(rf"^def {name}\(", source.read_text(), re.M), (
                 f"docs/security.md cites `{path}::{name}`, which does not exist"
             )
+
+
+def test_the_readme_shows_only_images_that_exist() -> None:
+    images = re.findall(r"!\[[^\]]+\]\(([^)]+)\)", (ROOT / "README.md").read_text())
+    assert len(images) >= 3
+    for image in images:
+        assert (ROOT / image).is_file(), f"README.md shows a missing image `{image}`"
