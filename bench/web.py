@@ -1,6 +1,6 @@
 """Benchmark the web pages: each page's median time beside a bare endpoint's, in one run.
 
-Builds a small demo campus in a fresh SQLite file (``discretion db upgrade``
+Builds the demo campus (500 students unless told) in a fresh SQLite file (``discretion db upgrade``
 and ``discretion demo``), serves the whole app in process (Starlette's test
 client, no network), and times, round after round with the pages
 interleaved, ``GET /healthz`` (the bare endpoint: a constant JSON body) and
@@ -36,6 +36,7 @@ PAGES = {
     "check your answers": "/advisor/check?" + ANSWER,
     "the answer": "/advisor/answer?" + ANSWER,
     "a rule": "/rules/parents.refer_to_dean_by_level",
+    "a student's record": "/students/student-000001",
     "desk: queue": "/desk",
     "desk: log search": "/desk/log?recipient=acme",
     "desk: journal": "/desk/journal?student=student-000001",
@@ -62,7 +63,9 @@ def _discretion(*args: str, env: dict[str, str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=300, help="requests per page")
-    rounds = parser.parse_args().rounds
+    parser.add_argument("--students", type=int, default=500, help="students of the demo campus")
+    args = parser.parse_args()
+    rounds = args.rounds
     with tempfile.TemporaryDirectory(prefix="discretion-bench-web-") as folder:
         os.environ.update(
             {
@@ -73,7 +76,7 @@ def main() -> None:
             }
         )
         _discretion("db", "upgrade", env=dict(os.environ))
-        _discretion("demo", "--students", "30", "--seed", "1", env=dict(os.environ))
+        _discretion("demo", "--students", str(args.students), "--seed", "1", env=dict(os.environ))
         from discretion.server import create_app
 
         with TestClient(create_app(), follow_redirects=False) as client:

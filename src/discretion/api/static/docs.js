@@ -10,7 +10,7 @@
   window.ui = SwaggerUIBundle({
     url: "/openapi.json",
     dom_id: "#swagger-ui",
-    deepLinking: true,
+    deepLinking: false, // a deep link is an anchor inside each operation's button (axe: nested-interactive)
     validatorUrl: null,
     presets: [SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",
