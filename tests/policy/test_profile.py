@@ -38,6 +38,7 @@ def test_mit_profile_holds_the_facts_of_the_faq(mit: Profile) -> None:
     dean = mit.referral("parents", Level.GRADUATE)
     assert dean is not None and dean.location == "3-138"
     assert mit.covers({"teaching_assistant"}, "grades")
+    assert mit.inspection_days == 45 and "cfr.99.10.b" in mit.cites["record_keeping"]
     assert not mit.covers({"teaching_assistant"}, "ssn") and not mit.covers(set(), "name")
     assert "CAP" in mit.sensitive_subject_words
 
@@ -116,6 +117,11 @@ def test_a_profile_file_can_be_loaded_by_path(tmp_path: Path) -> None:
         (('cites = ["faq.email"]', 'cites = ["faq.mail"]'), "unknown clause `faq.mail`"),
         (('cites = ["faq.email"]', 'cites = "faq.email"'), "`cites` must be a list of strings"),
         (('"CAP", "COD",', '"CAP", "CAP",'), "lists an item twice"),
+        (("inspection_days = 45", "inspection_days = 0"), "`record_keeping.inspection_days` must"),
+        (("inspection_days = 45", 'inspection_days = "45"'), "a whole number of days, 1 or more"),
+        (("inspection_days = 45", "inspection_days = 4.5"), "a whole number of days, 1 or more"),
+        (("inspection_days = 45", "inspection_days = true"), "a whole number of days, 1 or more"),
+        (("inspection_days = 45", "inspect_days = 45"), "missing key 'inspection_days'"),
     ],
 )
 def test_a_malformed_profile_is_refused_with_the_reason(
@@ -131,3 +137,7 @@ def test_a_malformed_profile_is_refused_with_the_reason(
 def test_an_unknown_profile_names_the_built_in_ones() -> None:
     with pytest.raises(ProfileError, match="unknown profile `harvard`; use one of mit, ferpa"):
         load_profile("harvard")
+
+
+def test_the_federal_baseline_gives_45_days_to_inspect(ferpa: Profile) -> None:
+    assert ferpa.inspection_days == 45 and "cfr.99.10.b" in ferpa.cites["record_keeping"]

@@ -60,6 +60,7 @@ class Profile:
     sensitive_subject_words: tuple[str, ...]
     record_consented_releases: bool
     cites: Mapping[str, tuple[str, ...]]
+    inspection_days: int = 45  # days to let a student inspect their records after asking
 
     @property
     def directory_items(self) -> tuple[str, ...]:
@@ -190,7 +191,14 @@ def _build(data: Mapping[str, Any], origin: str) -> Profile:
         _subset(needed, items, f"need_to_know.{relation}", origin)
         need_to_know[relation] = frozenset(needed)
     cites = {}
-    for section in ("directory", "non_directory", "referrals", "need_to_know", "email"):
+    for section in (
+        "directory",
+        "non_directory",
+        "referrals",
+        "need_to_know",
+        "email",
+        "record_keeping",
+    ):
         section_cites = tuple(_strings(data[section], "cites", origin))
         for clause in section_cites:
             if clause not in CLAUSES:
@@ -207,4 +215,14 @@ def _build(data: Mapping[str, Any], origin: str) -> Profile:
         sensitive_subject_words=tuple(_strings(data["email"], "sensitive_subject_words", origin)),
         record_consented_releases=bool(data["record_keeping"]["record_consented_releases"]),
         cites=cites,
+        inspection_days=_days(data["record_keeping"], "inspection_days", origin),
     )
+
+
+def _days(table: Mapping[str, Any], key: str, origin: str) -> int:
+    value = table[key]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ProfileError(
+            f"{origin}: `record_keeping.{key}` must be a whole number of days, 1 or more"
+        )
+    return value
