@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import select, text
@@ -24,7 +25,7 @@ from discretion.services import (
 )
 from discretion.store import Store
 from discretion.store.models import Base, Person
-from discretion.store.schema import current_revision, head_revision, upgrade
+from discretion.store.schema import _config, current_revision, head_revision, upgrade
 
 # Alembic cannot compare an expression index (ix_person_full_name): each database writes
 # the expression its own way. It is left out here; the lookup test shows it exists and is used.
@@ -212,3 +213,34 @@ def test_stored_checkpoints_refuse_changes(empty: Context, statement: str) -> No
         disclosure_log.make_checkpoint(session)
     with pytest.raises(DBAPIError, match="append-only"), empty.transaction() as session:
         session.execute(text(statement))
+
+
+_REQUEST = (
+    "INSERT INTO access_request (student_id, method, received_at, recorded_by, state, "
+    "ended_at, ended_by, reason) VALUES ('p1', {values})"
+)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        "'verbal', '2026-01-01 00:00:00', 'a', 'open', NULL, NULL, NULL",  # spoken
+        "'paper', '2026-01-01 00:00:00', 'a', 'lost', NULL, NULL, NULL",  # no such state
+        "'paper', '2026-01-01 00:00:00', 'a', 'fulfilled', NULL, NULL, NULL",  # ended by no one
+        "'paper', '2026-01-01 00:00:00', 'a', 'open', '2026-01-02 00:00:00', 'a', NULL",
+        "'paper', '2026-01-01 00:00:00', 'a', 'refused', '2026-01-02 00:00:00', 'a', NULL",
+    ],
+)
+def test_an_access_request_in_no_possible_state_is_refused(empty: Context, values: str) -> None:
+    with empty.transaction() as session:
+        session.add(Person(id="p1", kind="student", given_name="A", family_name="B"))
+    with pytest.raises(DBAPIError, match="(?i)check"), empty.transaction() as session:
+        session.execute(text(_REQUEST.format(values=values)))
+
+
+def test_the_access_request_migration_goes_down_and_up_again(empty: Context) -> None:
+    upgrade_to = head_revision()
+    command.downgrade(_config(empty.store), "0005")
+    assert current_revision(empty.store) == "0005"
+    upgrade(empty.store, upgrade_to)
+    assert current_revision(empty.store) == upgrade_to

@@ -33,6 +33,8 @@ from sqlalchemy.types import TypeDecorator
 
 __all__ = [
     "AccessEntry",
+    "AccessRequest",
+    "AccessRequestPause",
     "Advising",
     "ApiToken",
     "Authorization",
@@ -491,3 +493,54 @@ class WebSession(Base):
     last_seen_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
     ended_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class AccessRequest(Base):
+    """A student's request to inspect their records, and where it stands (34 CFR 99.10).
+
+    ``received_at`` starts the clock; the profile says how many days it runs,
+    and pauses add theirs. An ended request (fulfilled, refused, withdrawn)
+    is final.
+    """
+
+    __tablename__ = "access_request"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    student_id: Mapped[str] = _person_fk()
+    method: Mapped[str] = mapped_column(String(16))  # online | paper | email
+    received_at: Mapped[datetime]
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))  # open | paused | fulfilled | refused | ...
+    ended_at: Mapped[datetime | None]
+    ended_by: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(String(500))
+
+    __table_args__ = (
+        CheckConstraint("method IN ('online', 'paper', 'email')", name="method"),
+        CheckConstraint(
+            "state IN ('open', 'paused', 'fulfilled', 'refused', 'withdrawn')", name="state"
+        ),
+        # INVARIANT: an ended request says when and by whom; an open one neither
+        CheckConstraint(
+            "(state IN ('open', 'paused')) = (ended_at IS NULL AND ended_by IS NULL)",
+            name="ended",
+        ),
+        CheckConstraint("state <> 'refused' OR reason IS NOT NULL", name="refused_reason"),
+    )
+
+
+class AccessRequestPause(Base):
+    """A pause of an access request's clock (e.g. while the student's identity is verified)."""
+
+    __tablename__ = "access_request_pause"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("access_request.id"), index=True)
+    started_at: Mapped[datetime]
+    started_by: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(500))
+    ended_at: Mapped[datetime | None]
+    ended_by: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (
+        CheckConstraint("(ended_at IS NULL) = (ended_by IS NULL)", name="ended"),
+        CheckConstraint("ended_at IS NULL OR ended_at >= started_at", name="forward"),
+    )
