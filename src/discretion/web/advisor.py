@@ -121,16 +121,25 @@ def _step_page(
     )
 
 
-def _applicable(request: Request, step_id: str) -> tuple[Step, Answers] | Response | None:
-    """Return the step and the answers; a redirect if it does not apply; None if unknown."""
+def _applicable(
+    request: Request, who: Viewer | None, step_id: str
+) -> tuple[Step, Answers] | Response:
+    """Return the step and the answers, or the page to answer with instead.
+
+    That is a 404 for an unknown step, a 400 for a link whose answers do not
+    read, and a redirect (303) onward when the step does not apply.
+    """
     try:
         step = advisor.get_step(step_id)
     except InvalidAnswersError:
-        return None
-    answers = _answers(request)
+        return _not_found(request, who)
     profile = context_of(request).profile
-    if not step.applies(advisor.current(answers, profile), profile):
-        return RedirectResponse(_next(answers, request), status_code=303)
+    try:
+        answers = _answers(request)
+        if not step.applies(advisor.current(answers, profile), profile):
+            return RedirectResponse(_next(answers, request), status_code=303)
+    except InvalidAnswersError:
+        return _bad_link(request, who)
     return step, answers
 
 
@@ -259,12 +268,7 @@ async def store_backed(request: Request) -> Response:
 async def question(request: Request, step_id: str) -> Response:
     """One question, with the answers so far carried in the link."""
     who = await viewer(request)
-    try:
-        found = _applicable(request, step_id)
-    except InvalidAnswersError:
-        return _bad_link(request, who)
-    if found is None:
-        return _not_found(request, who)
+    found = _applicable(request, who, step_id)
     if isinstance(found, Response):
         return found
     step, answers = found
@@ -275,12 +279,7 @@ async def question(request: Request, step_id: str) -> Response:
 async def answer_question(request: Request, step_id: str) -> Response:
     """Check the answer; show the question again with the error, or go on (303)."""
     who = await viewer(request)
-    try:
-        found = _applicable(request, step_id)
-    except InvalidAnswersError:
-        return _bad_link(request, who)
-    if found is None:
-        return _not_found(request, who)
+    found = _applicable(request, who, step_id)
     if isinstance(found, Response):
         return found
     step, answers = found

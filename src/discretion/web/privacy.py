@@ -592,6 +592,10 @@ async def consent_done(request: Request, row_id: int) -> Response:
 # -- what is on file, and who received or read what ----------------------------------------
 
 
+def _revoked_or_in_force(revoked_at: datetime | None) -> str:
+    return f"Revoked on {day(revoked_at)}" if revoked_at else "In force"
+
+
 @router.get("/privacy/permissions")
 async def permissions_page(request: Request) -> Response:
     """My signed authorisations (background checks) and web-posting permissions."""
@@ -609,7 +613,7 @@ async def permissions_page(request: Request) -> Response:
                     "agency": a.agency,
                     "investigation": a.investigation,
                     "signed": day(a.signed_at),
-                    "status": f"Revoked on {day(a.revoked_at)}" if a.revoked_at else "In force",
+                    "status": _revoked_or_in_force(a.revoked_at),
                 }
                 for a in signed
             ],
@@ -618,7 +622,7 @@ async def permissions_page(request: Request) -> Response:
                     "site": p.site,
                     "items": listed(list(p.items)),
                     "granted": day(p.granted_at),
-                    "status": f"Revoked on {day(p.revoked_at)}" if p.revoked_at else "In force",
+                    "status": _revoked_or_in_force(p.revoked_at),
                 }
                 for p in posting
             ],
