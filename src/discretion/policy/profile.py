@@ -61,6 +61,7 @@ class Profile:
     record_consented_releases: bool
     cites: Mapping[str, tuple[str, ...]]
     inspection_days: int = 45  # days to let a student inspect their records after asking
+    inspection_copy_days: int = 30  # days a released copy of those records is kept
 
     @property
     def directory_items(self) -> tuple[str, ...]:
@@ -216,6 +217,7 @@ def _build(data: Mapping[str, Any], origin: str) -> Profile:
         record_consented_releases=bool(data["record_keeping"]["record_consented_releases"]),
         cites=cites,
         inspection_days=_days(data["record_keeping"], "inspection_days", origin),
+        inspection_copy_days=_days(data["record_keeping"], "inspection_copy_days", origin),
     )
 
 

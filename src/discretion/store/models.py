@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -228,6 +229,16 @@ class Record(Base):
     subject_id: Mapped[str | None] = mapped_column(ForeignKey("subject.id"))
     shared: Mapped[bool] = mapped_column(Boolean, default=True)  # ever shown to anyone
     created_at: Mapped[datetime]
+    # a confidential letter or statement of recommendation, and what it supports
+    # (admission | employment | honor): the only records a waiver can cover (34 CFR 99.12)
+    letter_for: Mapped[str | None] = mapped_column(String(16))
+
+    __table_args__ = (
+        CheckConstraint(
+            "letter_for IS NULL OR letter_for IN ('admission', 'employment', 'honor')",
+            name="letter_for",
+        ),
+    )
 
 
 class Consent(Base):
@@ -543,4 +554,64 @@ class AccessRequestPause(Base):
     __table_args__ = (
         CheckConstraint("(ended_at IS NULL) = (ended_by IS NULL)", name="ended"),
         CheckConstraint("ended_at IS NULL OR ended_at >= started_at", name="forward"),
+    )
+
+
+class AccessWaiver(Base):
+    """A student's signed waiver of the right to see confidential letters of recommendation.
+
+    It covers letters for one purpose (admission, employment or an honor) placed
+    in the record while it was in force: revoking it uncovers only the letters
+    that come later (34 CFR 99.12(c)). The student may still learn who wrote them.
+    """
+
+    __tablename__ = "access_waiver"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    student_id: Mapped[str] = _person_fk()
+    purpose: Mapped[str] = mapped_column(String(16))  # admission | employment | honor
+    signed_at: Mapped[datetime]
+    document_sha256: Mapped[str] = mapped_column(String(64))
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    revoked_at: Mapped[datetime | None]
+    revoked_by: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (
+        CheckConstraint("purpose IN ('admission', 'employment', 'honor')", name="purpose"),
+        CheckConstraint("(revoked_at IS NULL) = (revoked_by IS NULL)", name="revoked"),
+    )
+
+
+class InspectionCopy(Base):
+    """The copy of a student's records compiled for one access request, and its delivery.
+
+    ``ready``: compiled, redacted and verified, seen only by the Registrar's office;
+    ``released``: the student may download it until ``expires_at``; ``purged``:
+    its content is gone (kept no longer than the profile allows), the facts stay.
+    """
+
+    __tablename__ = "inspection_copy"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("access_request.id"), index=True)
+    student_id: Mapped[str] = _person_fk()
+    state: Mapped[str] = mapped_column(String(16))
+    compiled_at: Mapped[datetime]
+    compiled_by: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))  # of the JSON bundle
+    redactions: Mapped[int] = mapped_column(Integer)
+    left_out: Mapped[dict[str, int]] = mapped_column(JSON)  # category -> count
+    bundle: Mapped[str | None] = mapped_column(Text)  # the JSON bundle
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    released_at: Mapped[datetime | None]
+    released_by: Mapped[str | None] = mapped_column(String(64))
+    expires_at: Mapped[datetime | None]
+    purged_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        CheckConstraint("state IN ('ready', 'released', 'purged')", name="state"),
+        # INVARIANT: purged content is gone; unpurged content is whole
+        CheckConstraint(
+            "(state = 'purged') = (bundle IS NULL AND pdf IS NULL AND purged_at IS NOT NULL)",
+            name="purged",
+        ),
+        CheckConstraint("(released_at IS NULL) = (released_by IS NULL)", name="released"),
     )
