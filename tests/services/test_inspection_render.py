@@ -313,3 +313,14 @@ def test_pdf_text_keeps_chinese_names() -> None:
 
     for expected in ("李雷", "韩梅梅", "Zoë Ñúñez 李雷", "Demo Institute"):
         assert expected in text
+
+
+def test_render_html_gives_long_content_the_most_room_and_short_columns_enough(
+    html: str,
+) -> None:
+    records = html.split("<colgroup>")[1].split("</colgroup>")[0]
+    widths = [int(width) for width in re.findall(r'style="width: (\d+)%"', records)]
+    category, made_by, date, content = widths
+    assert sum(widths) == 100
+    assert content == max(widths)
+    assert date >= 12 * 100 // 72  # "2026-10-01" and its padding stay on one line

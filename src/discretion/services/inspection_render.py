@@ -37,8 +37,11 @@ __all__ = [
 FORMAT = "discretion.inspection/1"
 TEMPLATES = Path(__file__).parent / "templates"
 DEFAULT_MARKER = "[another student]"
-NARROWEST = 6  # characters: the least room a column gets
-WIDEST = 48  # characters: a column's content counts up to this much
+LINE_CHARACTERS = 72  # about how many characters a table row holds across the page
+NARROWEST = 4  # characters: the least room a column gets
+CELL_PADDING = 2  # characters: a cell's padding and borders
+SHORT = 16  # characters: a column that needs no more than this is given all it needs
+WIDEST = 48  # characters: what a wide column needs counts up to this much
 
 _environment = Environment(
     loader=FileSystemLoader(TEMPLATES),
@@ -84,11 +87,13 @@ def _sequence(value: object) -> Sequence[Any]:
 def _widths(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[int, ...]:
     """Return each column's share of the table's width in percent, from what it holds.
 
-    A column gets room for its longest line (up to ``WIDEST`` characters) and for its
-    heading's longest word, so short columns stay readable and long content wraps.
+    A column needs room for its longest line and its heading's longest word. A short
+    column (up to ``SHORT`` characters, and no more than an even share of the line) gets
+    what it needs, so a date stays on one line; the others share the rest in proportion
+    to what they need (counted up to ``WIDEST``), and long content wraps inside them.
     """
     count = max([len(columns), *(len(row) for row in rows)])
-    weights = []
+    needs: dict[int, int] = {}
     for index in range(count):
         heading = columns[index] if index < len(columns) else ""
         longest_word = max((len(word) for word in heading.split()), default=0)
@@ -96,9 +101,30 @@ def _widths(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[int,
             (len(line) for row in rows if index < len(row) for line in row[index].splitlines()),
             default=0,
         )
-        weights.append(max(NARROWEST, longest_word, min(longest_line, WIDEST)) + 5)
-    total = sum(weights)
-    return tuple(round(100 * weight / total) for weight in weights)
+        needs[index] = max(NARROWEST, longest_word, longest_line) + CELL_PADDING
+    total = sum(needs.values())
+    if total <= LINE_CHARACTERS:
+        shares = {index: need / total for index, need in needs.items()}
+    else:
+        shares, budget, wide = {}, float(LINE_CHARACTERS), dict(needs)
+        while narrow := {
+            index: need for index, need in wide.items() if need <= min(budget / len(wide), SHORT)
+        }:
+            for index, need in narrow.items():
+                shares[index] = need / LINE_CHARACTERS
+                budget -= need
+                del wide[index]
+        weights = {index: min(need, WIDEST) for index, need in wide.items()}
+        shares.update(
+            {
+                index: budget * weight / sum(weights.values()) / LINE_CHARACTERS
+                for index, weight in weights.items()
+            }
+        )
+    percents = [int(100 * shares[index]) for index in range(count)]
+    if percents:
+        percents[-1] += 100 - sum(percents)
+    return tuple(percents)
 
 
 def _when(value: object) -> str:
