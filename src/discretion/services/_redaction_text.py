@@ -9,7 +9,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Token", "name_words", "tokens"]
+__all__ = [
+    "TITLES",
+    "Token",
+    "after_initial",
+    "after_title",
+    "name_words",
+    "replace_spans",
+    "tokens",
+    "words",
+]
+
+TITLES = frozenset({"prof", "professor", "dr", "dean", "mr", "ms", "mrs", "mx", "miss"})
 
 _EMAIL = r"(?P<email>[\w.+'-]+@[\w-]+(?:\.[\w-]+)+)"
 _WORD = r"\w+(?:['’-]\w+)*"
@@ -61,3 +72,47 @@ def _word_keys(raw: str, after: str) -> tuple[tuple[str, ...], int]:
     if after and after in "'’" and word.endswith("s"):  # a plural possessive: "Smiths'"
         forms += [form[:-1] for form in forms]
     return tuple(dict.fromkeys(forms)), cut
+
+
+def words(toks: list[Token], i: int, n: int) -> list[tuple[str, ...]]:
+    """Return the keys of ``n`` words from ``i``, or nothing when there are not ``n`` words."""
+    part = toks[i : i + n]
+    if len(part) != n or any(t.kind != "word" for t in part):
+        return []
+    return [t.keys for t in part]
+
+
+def after_initial(toks: list[Token], i: int, *, bare: bool) -> int | None:
+    """Return the index after an initial at ``i``: "J." or, when ``bare``, "J"."""
+    if i >= len(toks) or toks[i].kind != "word":
+        return None
+    letter = toks[i].keys[0]
+    if len(letter) != 1 or not letter.isalpha():
+        return None
+    if i + 1 < len(toks) and toks[i + 1].keys == (".",):
+        return i + 2
+    return i + 1 if bare else None
+
+
+def after_title(toks: list[Token], i: int) -> bool:
+    """Return whether a title ("Dr", "Dr.", "Professor") comes just before ``i``."""
+    before = toks[max(0, i - 2) : i]
+    if before and before[-1].keys == (".",):
+        before = before[:-1]
+    return bool(before) and before[-1].kind == "word" and before[-1].keys[0] in TITLES
+
+
+def replace_spans(text: str, spans: list[tuple[int, int]], marker: str) -> tuple[str, int]:
+    """Return ``text`` with each span replaced by ``marker`` (overlaps merged) and the count."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, last = [], 0
+    for start, end in merged:
+        out += [text[last:start], marker]
+        last = end
+    out.append(text[last:])
+    return "".join(out), len(merged)

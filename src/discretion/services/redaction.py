@@ -28,14 +28,20 @@ A word split by a hyphen at a line end ("Smi-\\nth") is read both joined and
 as two words. A possessive stays after the marker ("John Smith's" becomes
 "[another student]'s"; "Smiths'" becomes "[another student]'"), and
 overlapping matches merge into one marker. The subject's own identifiers and
-the full names of ``keep`` are left.
+the full names of ``keep`` are left; where a reading could be the subject's
+(an initial and surname they share), it is left too.
+
+Readings are found by walking the text's tokens and looking up short runs of
+them in dicts keyed by case-folded names, usernames, emails and ids, built once
+per redactor; no regular expression is built per person.
 
 Known limits: a surname that is also a word is removed where it starts a
 sentence or a proper noun ("Brown University"), and a surname written in lower
 case alone ("smith said") is left; a surname shared with the subject is never
 removed alone; nicknames, initials alone ("JS"), misspellings and descriptions
 ("her roommate") are not found; usernames are words of letters, digits, ``_``
-and ``-`` (one with a dot is not matched).
+and ``-`` (one with a dot is not matched), and a username that is an ordinary
+word ("will") is removed wherever that word stands alone.
 """
 
 from __future__ import annotations
@@ -46,12 +52,20 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from discretion.services._redaction_text import Token, name_words, tokens
+from discretion.services._redaction_text import (
+    TITLES,
+    Token,
+    after_initial,
+    after_title,
+    name_words,
+    replace_spans,
+    tokens,
+    words,
+)
 
 __all__ = ["MARKER", "TITLES", "Identity", "Redacted", "Redactor", "Verifier"]
 
 MARKER = "[another student]"
-TITLES = frozenset({"prof", "professor", "dr", "dean", "mr", "ms", "mrs", "mx", "miss"})
 RARE = 3  # the Verifier reads "J. Smith" only when at most this many others are Smiths
 
 SUBJECT, OTHER, KEEP = "subject", "other", "keep"
@@ -75,7 +89,7 @@ class Redacted:
 
     text: str
     count: int
-    ids: frozenset[str] = frozenset()  # the students whose mentions went
+    ids: frozenset[str] = frozenset()  # every student a removed mention may name
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +98,19 @@ class _Person:
     id: str
     given: Key
     family: Key
+
+
+@dataclass(frozen=True, slots=True)
+class _Hits:
+    """Who a reading may name: the roles among them, and the other students."""
+
+    roles: frozenset[str]
+    ids: frozenset[str]  # the other students'
+    named: tuple[tuple[str, str], ...]  # (first given word, id) of each other student
+
+
+_NONE = _Hits(frozenset(), frozenset(), ())
+Span = tuple[int, int, frozenset[str]]
 
 
 class Redactor:
@@ -98,9 +125,11 @@ class Redactor:
     def __init__(
         self, subject: Identity, others: Iterable[Identity], keep: Iterable[Identity] = ()
     ) -> None:
+        # INVARIANT: one dict lookup per reading; a key's hits are summed on first use
         self._index: dict[str, defaultdict[Key, list[_Person]]] = {
             form: defaultdict(list) for form in ("full", "reverse", "initial", "family", "exact")
         }
+        self._hits: dict[tuple[str, Key], _Hits] = {}
         self._given_sizes: set[int] = set()
         self._subject = self._add(SUBJECT, subject)
         for person in others:
@@ -112,17 +141,15 @@ class Redactor:
         self._family_sizes = sorted({len(k) for k in self._index["family"]}, reverse=True)
 
     def _add(self, role: str, identity: Identity) -> _Person:
-        person = _Person(
-            role, identity.id, name_words(identity.given_name), name_words(identity.family_name)
-        )
-        index = self._index
-        self._given_sizes.add(len(person.given))
-        if person.given and person.family:
-            index["full"][person.given + person.family].append(person)
-            index["reverse"][person.family + person.given].append(person)
-            index["initial"][(person.given[0][0], *person.family)].append(person)
-        if person.family:
-            index["family"][person.family].append(person)
+        given, family = name_words(identity.given_name), name_words(identity.family_name)
+        person, index = _Person(role, identity.id, given, family), self._index
+        self._given_sizes.add(len(given))
+        if given and family:
+            index["full"][given + family].append(person)
+            index["reverse"][family + given].append(person)
+            index["initial"][(given[0][0], *family)].append(person)
+        if family:
+            index["family"][family].append(person)
         for handle in (identity.username, identity.email, identity.id):
             if handle:
                 index["exact"][(handle.casefold(),)].append(person)
@@ -130,28 +157,22 @@ class Redactor:
 
     def redact(self, text: str) -> Redacted:
         """Return ``text`` with each mention of another student replaced by :data:`MARKER`."""
-        spans: list[tuple[int, int, frozenset[str]]] = []
+        spans: list[Span] = []
         said: defaultdict[str, set[str]] = defaultdict(set)
         loose: list[Token] = []
         for joined in (True, False):
-            found, named, free = self._scan(tokens(text, joined_breaks=joined))
-            spans += found
-            loose += free
-            for given, ids in named.items():
-                said[given] |= ids
+            self._scan(tokens(text, joined_breaks=joined), spans, said, loose)
         own = self._subject.given[:1]
-        for token in loose:
+        for token in loose:  # a given name alone, once the text has named its bearer in full
             ids = {i for key in token.keys if (key,) != own for i in said.get(key, ())}
             if ids and token.is_capital:
                 spans.append((token.start, token.end, frozenset(ids)))
-        return _replace(text, spans)
+        text, count = replace_spans(text, [(start, end) for start, end, _ in spans], MARKER)
+        return Redacted(text, count, frozenset().union(*(ids for *_, ids in spans)))
 
     def _scan(
-        self, toks: list[Token]
-    ) -> tuple[list[tuple[int, int, frozenset[str]]], dict[str, set[str]], list[Token]]:
-        spans: list[tuple[int, int, frozenset[str]]] = []
-        said: defaultdict[str, set[str]] = defaultdict(set)
-        loose: list[Token] = []
+        self, toks: list[Token], spans: list[Span], said: dict[str, set[str]], loose: list[Token]
+    ) -> None:
         i = 0
         while i < len(toks):
             best = max(self._verdicts(toks, i), key=lambda v: v[:2], default=None)
@@ -160,114 +181,79 @@ class Redactor:
                     loose.append(toks[i])
                 i += 1
                 continue
-            end, _, form, persons = best
-            if persons:  # the best reading is another student
-                spans.append((toks[i].start, toks[end - 1].end, frozenset(p.id for p in persons)))
-                if form == "full":
-                    for person in persons:
-                        said[person.given[0]].add(person.id)
+            end, priority, form, hits = best
+            if priority == 2:  # the best reading is another student
+                spans.append((toks[i].start, toks[end - 1].end, hits.ids))
+                for given, person in hits.named if form == "full" else ():
+                    said.setdefault(given, set()).add(person)
             i = end
-        return spans, said, loose
 
-    def _verdicts(self, toks: list[Token], i: int) -> Iterator[tuple[int, int, str, list[_Person]]]:
-        """Yield (end, priority, form, others to redact) for each reading at ``i``."""
-        titled = _after_title(toks, i)
+    def _verdicts(self, toks: list[Token], i: int) -> Iterator[tuple[int, int, str, _Hits]]:
+        """Yield (end, priority, form, hits) for each reading at ``i``; 2 means redact."""
+        titled = after_title(toks, i)
         for end, form, hits in self._readings(toks, i):
-            if not hits:
-                continue
-            roles = {p.role for p in hits}
-            others = [p for p in hits if p.role == OTHER]
             if form == "family":
-                if SUBJECT in roles or (titled and KEEP in roles):
-                    yield end, 3, form, []  # the subject's surname, or a titled staff member
-                elif others and toks[i].is_capital:
-                    yield end, 2, form, others
-            elif SUBJECT in roles:
-                yield end, 3, form, []
-            elif others:
-                yield end, 2, form, others
-            else:
-                yield end, 1, form, []  # staff named in full: kept
+                if SUBJECT in hits.roles or (titled and KEEP in hits.roles):
+                    yield end, 3, form, hits  # the subject's surname, or a titled staff member
+                elif hits.ids and toks[i].is_capital:
+                    yield end, 2, form, hits
+            elif SUBJECT in hits.roles:
+                yield end, 3, form, hits
+            elif hits.ids:
+                yield end, 2, form, hits
+            elif hits.roles:
+                yield end, 1, form, hits  # staff named in full: kept
 
-    def _readings(self, toks: list[Token], i: int) -> Iterator[tuple[int, str, list[_Person]]]:
-        index, tok = self._index, toks[i]
+    def _readings(self, toks: list[Token], i: int) -> Iterator[tuple[int, str, _Hits]]:
+        tok, find = toks[i], self._find
         if tok.kind in ("word", "email"):
-            yield i + 1, "exact", _find(index["exact"], [tok.keys])
+            yield i + 1, "exact", find("exact", [tok.keys])
         if tok.keys == ("@",) and i + 1 < len(toks) and toks[i + 1].kind == "word":
-            yield i + 2, "exact", _find(index["exact"], [toks[i + 1].keys])
+            yield i + 2, "exact", find("exact", [toks[i + 1].keys])
         for n in self._name_sizes:
-            yield i + n, "full", _find(index["full"], _words(toks, i, n))
-        after_middle = _after_initial(toks, i + 1, bare=True) if tok.kind == "word" else None
-        after_initial = _after_initial(toks, i, bare=tok.is_capital)
+            yield i + n, "full", find("full", words(toks, i, n))
+        after_middle = after_initial(toks, i + 1, bare=True) if tok.kind == "word" else None
+        after_first = after_initial(toks, i, bare=tok.is_capital)
         for m in self._family_sizes:
-            if after_middle is not None:
-                family = _words(toks, after_middle, m)
-                yield after_middle + m, "full", _find(index["full"], [tok.keys, *family])
-            if after_initial is not None:
-                family = _words(toks, after_initial, m)
-                yield after_initial + m, "initial", _find(index["initial"], [tok.keys, *family])
-            family = _words(toks, i, m)
-            yield i + m, "family", _find(index["family"], family)
+            if after_middle is not None:  # "John Q. Smith"
+                family = words(toks, after_middle, m)
+                yield after_middle + m, "full", find("full", [tok.keys, *family] if family else [])
+            if after_first is not None:  # "J. Smith"
+                family = words(toks, after_first, m)
+                yield after_first + m, "initial", find("initial", [tok.keys, *family])
+            family = words(toks, i, m)
+            yield i + m, "family", find("family", family)
             comma = i + m
             if not family or comma >= len(toks) or toks[comma].keys != (",",):
                 continue
-            for g in self._given_sizes:
-                yield (
-                    comma + 1 + g,
-                    "full",
-                    _find(index["reverse"], family + _words(toks, comma + 1, g)),
-                )
-            after = _after_initial(toks, comma + 1, bare=True)
-            if after is not None:
-                yield after, "initial", _find(index["initial"], [toks[comma + 1].keys, *family])
+            for g in self._given_sizes:  # "Smith, John"
+                given = words(toks, comma + 1, g)
+                yield comma + 1 + g, "full", find("reverse", family + given if given else [])
+            after = after_initial(toks, comma + 1, bare=True)
+            if after is not None:  # "Smith, J."
+                yield after, "initial", find("initial", [toks[comma + 1].keys, *family])
 
+    def _find(self, form: str, parts: list[Key]) -> _Hits:
+        found = [self._hits_of(form, key) for key in itertools.product(*parts)] if parts else []
+        found = [hits for hits in found if hits.roles]
+        if len(found) < 2:
+            return found[0] if found else _NONE
+        return _Hits(
+            frozenset().union(*(h.roles for h in found)),
+            frozenset().union(*(h.ids for h in found)),
+            tuple(pair for h in found for pair in h.named),
+        )
 
-def _words(toks: list[Token], i: int, n: int) -> list[Key]:
-    """Return the keys of ``n`` words from ``i``, or nothing when there are not ``n`` words."""
-    part = toks[i : i + n]
-    if len(part) != n or any(t.kind != "word" for t in part):
-        return []
-    return [t.keys for t in part]
-
-
-def _find(index: dict[Key, list[_Person]], parts: list[Key]) -> list[_Person]:
-    if not parts:
-        return []
-    return [p for key in itertools.product(*parts) for p in index.get(key, ())]
-
-
-def _after_initial(toks: list[Token], i: int, *, bare: bool) -> int | None:
-    """Return the index after an initial ("J." or, when ``bare``, "J") at ``i``."""
-    if i >= len(toks) or toks[i].kind != "word" or len(toks[i].keys[0]) != 1:
-        return None
-    if not toks[i].keys[0].isalpha():
-        return None
-    if i + 1 < len(toks) and toks[i + 1].keys == (".",):
-        return i + 2
-    return i + 1 if bare else None
-
-
-def _after_title(toks: list[Token], i: int) -> bool:
-    before = toks[max(0, i - 2) : i]
-    if before and before[-1].keys == (".",):
-        before = before[:-1]
-    return bool(before) and before[-1].kind == "word" and before[-1].keys[0] in TITLES
-
-
-def _replace(text: str, spans: list[tuple[int, int, frozenset[str]]]) -> Redacted:
-    merged: list[list[int]] = []
-    for start, end, _ in sorted(spans):
-        if merged and start < merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    out, last = [], 0
-    for start, end in merged:
-        out += [text[last:start], MARKER]
-        last = end
-    out.append(text[last:])
-    ids = frozenset(i for *_, found in spans for i in found)
-    return Redacted("".join(out), len(merged), ids)
+    def _hits_of(self, form: str, key: Key) -> _Hits:
+        if (form, key) not in self._hits:
+            people = self._index[form].get(key, ())
+            others = [p for p in people if p.role == OTHER]
+            self._hits[form, key] = _Hits(
+                frozenset(p.role for p in people),
+                frozenset(p.id for p in others),
+                tuple((p.given[0], p.id) for p in others if p.given),
+            )
+        return self._hits[form, key]
 
 
 _NOT_KEPT = re.compile(r"[^\w@.'\-,]+")
@@ -284,6 +270,10 @@ class Verifier:
     name ("given family" and "family , given"), the username, the email (and
     its local part), the id, and "initial family" when no more than
     :data:`RARE` others share the surname and no title comes before it.
+    It reads no surname or given name alone, and does not know ``keep``: staff
+    who share a student's full name are reported, which stops a release
+    rather than leaking one. A name, username, email or id the subject shares
+    is never reported.
 
     Args:
         subject: the student whose copy it is; their identifiers are not reported.
@@ -318,14 +308,14 @@ class Verifier:
         found: set[str] = set()
         folded = text.casefold().replace(MARKER.casefold(), " ").replace("’", "'")
         for joiner in ("", "-"):
-            words = _verifier_words(_LINE_SPLIT.sub(joiner, folded))
-            for i, word in enumerate(words):
+            parts = _verifier_words(_LINE_SPLIT.sub(joiner, folded))
+            for i, word in enumerate(parts):
                 found |= self._handles.get(word, set())
                 if "@" in word:
                     found |= self._handles.get(word.partition("@")[0], set())
-                titled = i > 0 and words[i - 1] in TITLES
+                titled = i > 0 and parts[i - 1] in TITLES
                 for n in self._sizes:
-                    gram = tuple(words[i : i + n])
+                    gram = tuple(parts[i : i + n])
                     if gram in self._grams and not (titled and len(gram[0]) == 1):
                         found |= self._grams[gram]
         return frozenset(found)
