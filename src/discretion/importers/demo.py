@@ -14,18 +14,19 @@ import hashlib
 import random
 import tempfile
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from faker import Faker
 
 from discretion.importers.bundle import ImportSummary, import_bundle
-from discretion.importers.extras import EXTRAS
+from discretion.importers.extras import EXTRAS, OPTIONAL
 from discretion.importers.oneroster import FILES, IGNORED
 from discretion.services.changes import grant_authorization
 from discretion.services.context import Context
 from discretion.services.principals import IMPORTER, grant_role
+from discretion.services.waivers import record_waiver
 
 __all__ = ["DEMO_PEOPLE", "build_demo", "write_demo_bundle"]
 
@@ -140,7 +141,7 @@ def write_demo_bundle(folder: Path, students: int, seed: int) -> None:
              "email": f"{sid}@example.com"}
         )  # fmt: skip
 
-    enrollments, demographics = [], []
+    enrollments, demographics, roster = [], [], []
     for index in range(students):
         sid = f"student-{index + 1:06d}"
         first, last = fake.first_name(), fake.last_name()
@@ -151,8 +152,8 @@ def write_demo_bundle(folder: Path, students: int, seed: int) -> None:
             parent_id = f"parent-{index + 1:06d}"
             person(parent_id, "parent", fake.first_name(), last, agentSourcedIds=sid)
             parents.append(parent_id)
-        person(sid, "student", first, last, phone=fake.numerify("617-###-####"),
-               agentSourcedIds=",".join(parents))  # fmt: skip
+        roster.append(person(sid, "student", first, last, phone=fake.numerify("617-###-####"),
+                             agentSourcedIds=",".join(parents)))  # fmt: skip
         born = date(2000, 1, 1) + timedelta(days=rng.randrange(3650))
         demographics.append({"sourcedId": sid, "birthDate": born.isoformat(),
                              "sex": rng.choice(("male", "female"))})  # fmt: skip
@@ -230,11 +231,44 @@ def write_demo_bundle(folder: Path, students: int, seed: int) -> None:
         enrollments.append({"sourcedId": f"enr-ta-{class_id}", "classSourcedId": class_id,
                             "schoolSourcedId": "org-mit", "userSourcedId": rng.choice(aides),
                             "role": "aide", "primary": "false"})  # fmt: skip
+    extras["discretion-records.csv"] += _first_students_file(roster, teachers)
     _write(folder, "users.csv", FILES["users"], users)
     _write(folder, "enrollments.csv", FILES["enrollments"], enrollments)
     _write(folder, "demographics.csv", FILES["demographics"], demographics)
     for name, (columns, _) in EXTRAS.items():
-        _write(folder, name, columns, extras[name])
+        _write(folder, name, (*columns, *OPTIONAL.get(name, ())), extras[name])
+
+
+def _first_students_file(roster: list[dict[str, Any]], teachers: list[str]) -> list[dict[str, Any]]:
+    """Return records of the first student that name three classmates, as records do.
+
+    One by full name (and once split across a line), one by username, one by
+    initial and surname; with a note its maker kept to themself and a letter of
+    recommendation the student waived the right to see (``build_demo``
+    records the waiver): the demo of an access request's redacted copy.
+    """
+    if len(roster) < 4:
+        return []
+    me, one, two, three = (row for row in roster[:4])
+    sid, teacher = me["sourcedId"], teachers[0]
+    notes = [
+        ("advising_notes", f"Met with {me['givenName']} and {one['givenName']} "
+         f"{one['familyName']} about their joint lab report; {one['givenName']} will send "
+         "the draft by Friday.", "true", ""),
+        ("coursework", f"Peer review for the design project was assigned by {two['username']} "
+         "on the course site.", "true", ""),
+        ("advising_notes", f"Group work with {three['givenName'][0]}. {three['familyName']} "
+         "went well; keep the same group next term.", "true", ""),
+        ("coursework", f"Lab partner for the term: {one['givenName']}\n{one['familyName']}.",
+         "true", ""),
+        ("advising_notes", "Private reminder: ask how the internship search is going.",
+         "false", ""),
+        ("admissions", f"Letter for graduate admission: {me['givenName']} is among the "
+         "strongest students I have taught.", "true", "admission"),
+    ]  # fmt: skip
+    return [{"studentSourcedId": sid, "category": category, "content": content,
+             "madeBy": teacher, "shared": shared, "letterFor": letter}
+            for category, content, shared, letter in notes]  # fmt: skip
 
 
 def build_demo(context: Context, students: int, seed: int) -> ImportSummary:
@@ -245,6 +279,12 @@ def build_demo(context: Context, students: int, seed: int) -> ImportSummary:
         with context.transaction() as session:
             summary = import_bundle(session, context.profile, folder)
             grant_role(session, person_id=DEMO_PEOPLE["administrator"], role="administrator")
+            if students >= 4:
+                record_waiver(
+                    session, actor=IMPORTER, student_id="student-000001", purpose="admission",
+                    signed_at=datetime(2026, 9, 15, tzinfo=UTC),
+                    document_sha256=_digest("waiver student-000001"),
+                )  # fmt: skip
             grant_authorization(
                 session,
                 actor=IMPORTER,

@@ -9,7 +9,8 @@ Each file's columns (``*`` as a suppression's item withholds everything):
 - ``discretion-offices.csv``: userSourcedId, office
 - ``discretion-advising.csv``: advisorSourcedId, studentSourcedId
 - ``discretion-records.csv``: studentSourcedId, category, content, madeBy,
-  classSourcedId, shared
+  classSourcedId, shared, and optionally letterFor (admission, employment or
+  honor: the record is a confidential letter of recommendation for that)
 - ``discretion-suppressions.csv``: sourcedId, item, requestedAt, method
 - ``discretion-consents.csv``: studentSourcedId, recipientSourcedId, recipientName,
   purpose, items (space-separated), form, grantedAt, expiresAt, messageId,
@@ -31,12 +32,15 @@ from discretion.policy import Profile
 from discretion.policy.vocabulary import OUTSIDE
 from discretion.store.models import Consent, Person
 
-__all__ = ["EXTRAS", "read_extras"]
+__all__ = ["EXTRAS", "OPTIONAL", "read_extras"]
 
 LEVELS = ("undergraduate", "graduate")
 STATUSES = ("current", "former")
 METHODS = ("written", "online", "in_person")
 FORMS = ("verbal", "email", "written", "signed_authorization")
+LETTER_PURPOSES = ("admission", "employment", "honor")
+# columns a file may hold beyond those it must
+OPTIONAL = {"discretion-records.csv": ("letterFor",)}
 
 
 def _students(row: Row, batch: Batch, profile: Profile) -> None:
@@ -103,6 +107,7 @@ def _records(row: Row, batch: Batch, profile: Profile) -> None:
             "made_by": made_by,
             "subject_id": subject,
             "shared": row.flag("shared", default=True),
+            "letter_for": row.choice("letterFor", LETTER_PURPOSES, required=False) or None,
         }
     )
 

@@ -38,7 +38,9 @@ __all__ = [
     "Transition",
     "file_request",
     "fulfil",
+    "kept_request",
     "list_requests",
+    "open_request",
     "pause",
     "refuse",
     "resume",
@@ -160,7 +162,7 @@ def file_request(
     return request
 
 
-def _kept(session: Session, actor: Principal, request_id: int) -> AccessRequest:
+def kept_request(session: Session, actor: Principal, request_id: int) -> AccessRequest:
     """Return the request, locked; to a student, another's and none at all look the same."""
     request = session.get(AccessRequest, request_id, with_for_update=True)
     if request is None:
@@ -171,8 +173,13 @@ def _kept(session: Session, actor: Principal, request_id: int) -> AccessRequest:
     return request
 
 
-def _open(session: Session, actor: Principal, request_id: int) -> AccessRequest:
-    request = _kept(session, actor, request_id)
+def open_request(session: Session, actor: Principal, request_id: int) -> AccessRequest:
+    """Return the request, locked, if it has not ended (see ``kept_request``).
+
+    Raises:
+        ConflictError: it has ended.
+    """
+    request = kept_request(session, actor, request_id)
     if request.state not in OPEN:
         assert request.ended_at is not None  # INVARIANT: the ended CHECK
         raise ConflictError(
@@ -197,7 +204,7 @@ def pause(session: Session, *, actor: Principal, request_id: int, reason: str) -
         ConflictError: the request has ended or is paused already.
         InvalidRequestError: no reason.
     """
-    request = _open(session, actor, request_id)
+    request = open_request(session, actor, request_id)
     require_registrar(actor)
     if not reason.strip():
         raise InvalidRequestError("a pause says why; give --reason")
@@ -222,7 +229,7 @@ def resume(session: Session, *, actor: Principal, request_id: int) -> AccessRequ
     Raises:
         ConflictError: the request has ended or is not paused.
     """
-    request = _open(session, actor, request_id)
+    request = open_request(session, actor, request_id)
     require_registrar(actor)
     if request.state != "paused":
         raise ConflictError(f"access request {request_id} is not paused")
@@ -241,7 +248,7 @@ def _end(request: AccessRequest, session: Session, actor: Principal, state: str)
 
 def fulfil(session: Session, *, actor: Principal, request_id: int) -> AccessRequest:
     """Record that the student inspected their records (the Registrar's office; final)."""
-    request = _open(session, actor, request_id)
+    request = open_request(session, actor, request_id)
     require_registrar(actor)
     _end(request, session, actor, "fulfilled")
     return request
@@ -253,7 +260,7 @@ def refuse(session: Session, *, actor: Principal, request_id: int, reason: str) 
     Raises:
         InvalidRequestError: no reason.
     """
-    request = _open(session, actor, request_id)
+    request = open_request(session, actor, request_id)
     require_registrar(actor)
     if not reason.strip():
         raise InvalidRequestError("a refusal says why; give --reason")
@@ -264,7 +271,7 @@ def refuse(session: Session, *, actor: Principal, request_id: int, reason: str) 
 
 def withdraw(session: Session, *, actor: Principal, request_id: int) -> AccessRequest:
     """Withdraw a request (the student, or the Registrar's office for them; final)."""
-    request = _open(session, actor, request_id)
+    request = open_request(session, actor, request_id)
     _end(request, session, actor, "withdrawn")
     return request
 
@@ -301,7 +308,7 @@ def show(session: Session, profile: Profile, reader: Principal, request_id: int)
         ForbiddenError: anyone else (to a student, another's request looks like none).
         NotFoundError: the Registrar's office asked for a request that does not exist.
     """
-    return _view(session, profile, _kept(session, reader, request_id))
+    return _view(session, profile, kept_request(session, reader, request_id))
 
 
 def list_requests(
