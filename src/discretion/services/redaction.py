@@ -38,10 +38,12 @@ per redactor; no regular expression is built per person.
 Known limits: a surname that is also a word is removed where it starts a
 sentence or a proper noun ("Brown University"), and a surname written in lower
 case alone ("smith said") is left; a surname shared with the subject is never
-removed alone; nicknames, initials alone ("JS"), misspellings and descriptions
-("her roommate") are not found; usernames are words of letters, digits, ``_``
-and ``-`` (one with a dot is not matched), and a username that is an ordinary
-word ("will") is removed wherever that word stands alone.
+removed alone; nicknames, initials alone ("JS"), misspellings, a name
+joined by punctuation ("john.smith", "John-Smith"), part of a hyphenated
+surname ("Sofia Garcia") and descriptions ("her roommate") are not found;
+usernames are words of letters, digits, ``_`` and ``-`` (one with a dot is
+not matched), and a username that is an ordinary word ("will") is removed
+wherever that word stands alone.
 """
 
 from __future__ import annotations
