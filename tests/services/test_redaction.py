@@ -128,6 +128,17 @@ def test_redact_subject_surname_alone_stays_but_a_classmate_sharing_it_goes() ->
     assert redact("D. Alvarez and A. Alvarez") == f"{MARKER} and A. Alvarez"
 
 
+def test_redact_subject_given_name_stays_when_a_classmate_bears_it_as_surname() -> None:
+    # found on the demo campus: the subject Austin Sanchez, a classmate Kim Austin
+    subject = Identity("student-1", "Austin", "Sanchez", "asanchez", "asanchez@demo.edu")
+    others = [
+        Identity("student-2", "Kim", "Austin", "kaustin", "kaustin@demo.edu"),
+        Identity("student-3", "Jesse", "Palmer", "jpalmer", "jpalmer@demo.edu"),
+    ]
+    done = Redactor(subject, others).redact("Met with Austin and Jesse Palmer; Jesse will write.")
+    assert done.text == f"Met with Austin and {MARKER}; {MARKER} will write."
+
+
 def test_redact_overlapping_matches_merge_into_one_marker() -> None:
     redacted = Redactor(ANA, CLASSMATES).redact("Smi-\nth and John Smi-\nth")
     assert redacted.text == f"{MARKER} and {MARKER}"

@@ -17,7 +17,7 @@ A mention of another student, in any case unless said otherwise:
   (also an address whose local part is the username) and the id, each a whole
   token;
 - the surname alone, when it starts with a capital, is not the subject's own
-  surname (which a parent or the subject may bear), and does not follow a
+  surname (which a parent or the subject may bear) or given name, and does not follow a
   title (Prof., Dr., Dean, Mr., Ms., ...) that names a staff member of ``keep``
   with that surname; a surname shared by staff and a classmate without a title
   is removed, since nothing tells them apart;
@@ -134,6 +134,8 @@ class Redactor:
         self._hits: dict[tuple[str, Key], _Hits] = {}
         self._given_sizes: set[int] = set()
         self._subject = self._add(SUBJECT, subject)
+        if self._subject.given:  # their given name alone may be a classmate's surname: it stays
+            self._index["family"][self._subject.given].append(self._subject)
         for person in others:
             if person.id != subject.id:
                 self._add(OTHER, person)
