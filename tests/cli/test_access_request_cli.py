@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from typer.testing import CliRunner
@@ -61,3 +62,35 @@ def test_bad_input_is_one_line_and_exit_2(sample: Context) -> None:
     assert bad_date.exit_code == 2 and "is not a date" in bad_date.stderr
     other = _run(sample, "show", "1", "--as", "u-ada")
     assert other.exit_code == 2 and "only the student or the Registrar" in other.stderr
+
+
+def test_the_registrar_compiles_reviews_and_releases_and_the_student_downloads(
+    demo: Context, tmp_path: Path
+) -> None:
+    received = (datetime.now(UTC) - timedelta(days=2)).date().isoformat()
+    filed = _run(demo, "file", "student-000001", "--by", "staff-registrar-1",
+                 "--method", "email", "--received", received, "--json")  # fmt: skip
+    request = str(json.loads(filed.stdout)["id"])
+    compiled = _run(demo, "compile", request, "--by", "staff-registrar-1")
+    assert compiled.exit_code == 0, compiled.output
+    first = compiled.stdout.splitlines()[0]
+    assert first.startswith(f"copy 1 of request {request}: ready; ")
+    assert "left out: 1 sole_possession_notes, 1 waived_recommendation_letters" in first
+    early = _run(demo, "copy", request, "--as", "student-000001", "--output", str(tmp_path / "x"))
+    assert early.exit_code == 2 and "no copy to download" in early.stderr
+    released = _run(demo, "release", request, "--by", "staff-registrar-1")
+    assert ": released, kept until " in released.stdout
+    pdf, data = tmp_path / "copy.pdf", tmp_path / "copy.json"
+    wrote = _run(demo, "copy", request, "--as", "student-000001", "--output", str(pdf))
+    assert wrote.exit_code == 0 and wrote.stdout.startswith(f"wrote {pdf} (")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    _run(demo, "copy", request, "--as", "student-000001", "--output", str(data), "--format", "json")
+    assert json.loads(data.read_text())["student"]["id"] == "student-000001"
+    shown = _run(demo, "show", request, "--as", "student-000001").stdout
+    assert (
+        ", fulfilled by staff-registrar-1" not in shown and "fulfil by staff-registrar-1" in shown
+    )
+    bad = _run(demo, "copy", request, "--as", "student-000001", "--output", str(pdf),
+               "--format", "docx")  # fmt: skip
+    assert bad.exit_code == 2 and bad.stderr == "discretion: --format is pdf or json, not `docx`\n"
+    assert _run(demo, "purge", "--by", "staff-registrar-1").stdout == "purged 0 copies\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,9 +15,11 @@ from discretion.cli.common import (
     ProfileOption,
     acting,
     echo_json,
+    fail,
     store,
 )
 from discretion.services import access_requests as requests
+from discretion.services import inspection
 from discretion.services.context import parse_moment
 
 __all__ = ["register"]
@@ -163,6 +166,76 @@ def withdraw_command(
 ) -> None:  # fmt: skip
     """Withdraw a request, for the student (final)."""
     _step("withdraw", request, by, database, profile)
+
+
+def _copy_line(view: inspection.CopyView) -> str:
+    left = ", ".join(f"{count} {category}" for category, count in view.left_out.items())
+    kept = f", kept until {view.expires_at:%Y-%m-%d}" if view.expires_at else ""
+    return (f"copy {view.id} of request {view.request_id}: {view.state}{kept}; "
+            f"{view.redactions} mention(s) of other students replaced; "
+            f"left out: {left or 'nothing'}; sha256 {view.sha256[:16]}")  # fmt: skip
+
+
+@app.command("compile")
+def compile_command(
+    request: RequestArgument, by: ByOption, as_json: JsonOption = False,
+    database: DatabaseOption = None, profile: ProfileOption = "mit",
+) -> None:  # fmt: skip
+    """Compile the student's copy: every record, other students redacted, verified; unreleased."""
+    with store(database, profile) as context, context.transaction() as session:
+        view = inspection.compile_copy(session, context.profile, acting(session, by), request)
+    if as_json:
+        echo_json(view.to_json())
+        return
+    typer.echo(_copy_line(view))
+    command = "discretion access-request"
+    typer.echo(f"review it: {command} copy {request} --as {by} --output copy.pdf; "
+               f"then: {command} release {request} --by {by}")  # fmt: skip
+
+
+@app.command("release")
+def release_command(
+    request: RequestArgument, by: ByOption, as_json: JsonOption = False,
+    database: DatabaseOption = None, profile: ProfileOption = "mit",
+) -> None:  # fmt: skip
+    """Release the compiled copy to the student, which fulfils the request."""
+    with store(database, profile) as context, context.transaction() as session:
+        view = inspection.release_copy(session, context.profile, acting(session, by), request)
+    if as_json:
+        echo_json(view.to_json())
+    else:
+        typer.echo(_copy_line(view))
+
+
+@app.command("copy")
+def copy_command(
+    request: RequestArgument,
+    reader: AsOption,
+    output: Annotated[Path, typer.Option("--output", help="The file to write.")],
+    kind: Annotated[str, typer.Option("--format", help="pdf or json.")] = "pdf",
+    database: DatabaseOption = None,
+    profile: ProfileOption = "mit",
+) -> None:
+    """Write the request's copy to a file (the delivery is recorded)."""
+    if kind not in ("pdf", "json"):
+        fail(f"--format is pdf or json, not `{kind}`")
+    with store(database, profile) as context:
+        with context.transaction() as session:
+            inspection.purge_expired(session, acting(session, reader))
+        with context.transaction() as session:
+            copy = inspection.download(session, acting(session, reader), request, kind)
+            output.write_bytes(copy.content)
+    typer.echo(f"wrote {output} ({len(copy.content):,} bytes, {copy.media_type})")
+
+
+@app.command("purge")
+def purge_command(
+    by: ByOption, database: DatabaseOption = None, profile: ProfileOption = "mit"
+) -> None:
+    """Delete the content of released copies kept their full time (run it daily)."""
+    with store(database, profile) as context, context.transaction() as session:
+        purged = inspection.purge_expired(session, acting(session, by))
+    typer.echo(f"purged {purged} cop{'y' if purged == 1 else 'ies'}")
 
 
 def register(root: typer.Typer) -> None:
