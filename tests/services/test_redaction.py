@@ -139,6 +139,19 @@ def test_redact_subject_given_name_stays_when_a_classmate_bears_it_as_surname() 
     assert done.text == f"Met with Austin and {MARKER}; {MARKER} will write."
 
 
+def test_redact_a_value_takes_whole_identifiers_but_leaves_a_surname_that_is_a_word_of_it() -> None:
+    # found on the demo campus: the subject's own address is on a street named like a classmate
+    subject = Identity("student-1", "Kristen", "Hoover", "khoover", "khoover@demo.edu")
+    others = [Identity("student-2", "Amy", "Foster", "afoster", "afoster@demo.edu")]
+    redactor = Redactor(subject, others)
+    address = "838 Foster Knolls Suite 508"
+    assert redactor.redact(address).text == f"838 {MARKER} Knolls Suite 508"  # as prose
+    assert redactor.redact(address, prose=False).text == address
+    for whole in ("Amy Foster", "A. Foster", "afoster", "afoster@demo.edu", "student-2"):
+        assert redactor.redact(f"c/o {whole}", prose=False).text == f"c/o {MARKER}"
+    assert redactor.redact("Amy Foster met Amy.", prose=False).text == f"{MARKER} met Amy."
+
+
 def test_redact_overlapping_matches_merge_into_one_marker() -> None:
     redacted = Redactor(ANA, CLASSMATES).redact("Smi-\nth and John Smi-\nth")
     assert redacted.text == f"{MARKER} and {MARKER}"

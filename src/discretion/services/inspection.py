@@ -173,8 +173,8 @@ def _bundle(session: Session, profile: Profile, actor: Principal, request_id: in
         rows = []
         for row in found.rows:
             cells = []
-            for cell in row:
-                done = redactor.redact(cell)
+            for column, cell in zip(source.columns, row, strict=True):
+                done = redactor.redact(cell, prose=column in source.prose)
                 redactions += done.count
                 cells.append(done.text)
             rows.append(cells)

@@ -92,6 +92,7 @@ class Source:
     description: str
     columns: tuple[str, ...]
     find: Callable[[Session, str, Names], Found]
+    prose: frozenset[str] = frozenset()  # the columns people write sentences in
 
 
 class Names:
@@ -135,14 +136,22 @@ SOURCES: dict[str, Source] = {}
 
 
 def source(
-    table: str, about: str, key: str, title: str, description: str, columns: tuple[str, ...]
+    table: str,
+    about: str,
+    key: str,
+    title: str,
+    description: str,
+    columns: tuple[str, ...],
+    prose: tuple[str, ...] = (),
 ) -> Callable[[Callable[[Session, str, Names], Found]], Callable[[Session, str, Names], Found]]:
-    """Register the decorated function as ``table``'s source."""
+    """Register the decorated function as ``table``'s source (``prose``: its free-text columns)."""
 
     def register(
         find: Callable[[Session, str, Names], Found],
     ) -> Callable[[Session, str, Names], Found]:
-        SOURCES[table] = Source(table, about, key, title, description, columns, find)
+        assert set(prose) <= set(columns), prose  # INVARIANT: prose names columns
+        SOURCES[table] = Source(table, about, key, title, description, columns, find,
+                                frozenset(prose))  # fmt: skip
         return find
 
     return register
@@ -194,7 +203,7 @@ def _enrollment(session: Session, student_id: str, names: Names) -> Found:
 
 @source("record", "student_id", "records", "Records about you",
         "Grades, notes and other records kept about you.",
-        ("Category", "Made by", "Date", "Content"))  # fmt: skip
+        ("Category", "Made by", "Date", "Content"), ("Content",))  # fmt: skip
 def _records(session: Session, student_id: str, names: Names) -> Found:
     waivers = session.scalars(
         select(AccessWaiver).where(AccessWaiver.student_id == student_id)
@@ -251,7 +260,8 @@ def _suppressions(session: Session, student_id: str, names: Names) -> Found:
 
 @source("consent", "student_id", "consents", "Your consents",
         "Releases you agreed to: to whom, what, and why.",
-        ("Recipient", "Items", "Purpose", "Form", "Granted", "Expires", "Revoked"))  # fmt: skip
+        ("Recipient", "Items", "Purpose", "Form", "Granted", "Expires", "Revoked"),
+        ("Recipient", "Purpose"))  # fmt: skip
 def _consents(session: Session, student_id: str, names: Names) -> Found:
     return _rows(
         (
@@ -271,7 +281,8 @@ def _consents(session: Session, student_id: str, names: Names) -> Found:
 
 @source("authorization", "student_id", "authorizations", "Your authorizations",
         "Investigations you signed an authorization for.",
-        ("Agency", "Investigation", "Signed", "Expires", "Revoked"))  # fmt: skip
+        ("Agency", "Investigation", "Signed", "Expires", "Revoked"),
+        ("Investigation",))  # fmt: skip
 def _authorizations(session: Session, student_id: str, names: Names) -> Found:
     return _rows(
         (row.agency, row.investigation, row.signed_at, row.expires_at, row.revoked_at)
@@ -313,7 +324,8 @@ def _waivers(session: Session, student_id: str, names: Names) -> Found:
 
 @source("disclosure", "student_id", "disclosures", "Who received information about you",
         "The disclosure log's entries about you (34 CFR 99.32).",
-        ("When", "Recipient", "Items", "Purpose", "Released by"))  # fmt: skip
+        ("When", "Recipient", "Items", "Purpose", "Released by"),
+        ("Recipient", "Purpose"))  # fmt: skip
 def _disclosures(session: Session, student_id: str, names: Names) -> Found:
     return _rows(
         (row.at, row.recipient, row.items, row.purpose, names(row.actor_id))
@@ -337,7 +349,8 @@ def _accesses(session: Session, student_id: str, names: Names) -> Found:
 
 @source("referral", "student_id", "referrals", "Requests referred to an office",
         "Questions about you that were sent to an office to answer.",
-        ("Received", "Asked by", "Items", "Office", "State", "Outcome"))  # fmt: skip
+        ("Received", "Asked by", "Items", "Office", "State", "Outcome"),
+        ("Asked by", "Outcome"))  # fmt: skip
 def _referrals(session: Session, student_id: str, names: Names) -> Found:
     return _rows(
         (row.opened_at, row.requester, row.items, row.office, row.status, row.outcome)
@@ -375,7 +388,7 @@ def _privacy_changes(session: Session, student_id: str, names: Names) -> Found:
 
 @source("access_request", "student_id", "access_requests", "Your requests to see your records",
         "Each request, when it was received, where it stands, and its pauses.",
-        ("Number", "How", "Received", "State", "Ended", "Pauses"))  # fmt: skip
+        ("Number", "How", "Received", "State", "Ended", "Pauses"), ("Pauses",))  # fmt: skip
 def _access_requests(session: Session, student_id: str, names: Names) -> Found:
     found = Found()
     for row in session.scalars(

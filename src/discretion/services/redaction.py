@@ -159,15 +159,23 @@ class Redactor:
                 index["exact"][(handle.casefold(),)].append(person)
         return person
 
-    def redact(self, text: str) -> Redacted:
-        """Return ``text`` with each mention of another student replaced by :data:`MARKER`."""
+    def redact(self, text: str, *, prose: bool = True) -> Redacted:
+        """Return ``text`` with each mention of another student replaced by :data:`MARKER`.
+
+        ``prose=False`` is for a field that holds a value, not sentences (an
+        address, a directory item): there a surname or given name alone is a
+        word of the value ("838 Foster Knolls"), and only whole identifiers
+        (full names, initial and surname, usernames, emails, ids) are taken.
+        """
         spans: list[Span] = []
         said: defaultdict[str, set[str]] = defaultdict(set)
         loose: list[Token] = []
         for joined in (True, False):
-            self._scan(tokens(text, joined_breaks=joined), spans, said, loose)
+            self._scan(tokens(text, joined_breaks=joined), spans, said, loose, prose)
         own = self._subject.given[:1]
-        for token in loose:  # a given name alone, once the text has named its bearer in full
+        for token in (
+            loose if prose else ()
+        ):  # a given name alone, once the text has named its bearer in full
             ids = {i for key in token.keys if (key,) != own for i in said.get(key, ())}
             if ids and token.is_capital:
                 spans.append((token.start, token.end, frozenset(ids)))
@@ -175,7 +183,12 @@ class Redactor:
         return Redacted(text, count, frozenset().union(*(ids for *_, ids in spans)))
 
     def _scan(
-        self, toks: list[Token], spans: list[Span], said: dict[str, set[str]], loose: list[Token]
+        self,
+        toks: list[Token],
+        spans: list[Span],
+        said: dict[str, set[str]],
+        loose: list[Token],
+        prose: bool,
     ) -> None:
         i = 0
         while i < len(toks):
@@ -186,6 +199,9 @@ class Redactor:
                 i += 1
                 continue
             end, priority, form, hits = best
+            if form == "family" and not prose:  # a surname alone is a word of a value
+                i += 1
+                continue
             if priority == 2:  # the best reading is another student
                 spans.append((toks[i].start, toks[end - 1].end, hits.ids))
                 for given, person in hits.named if form == "full" else ():
