@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, and_, cast, or_, select
 from sqlalchemy.orm import Session
 
 from discretion.policy import Profile
@@ -29,7 +29,7 @@ from discretion.services.errors import (
 )
 from discretion.services.people import student
 from discretion.services.principals import Principal
-from discretion.store.models import AccessRequest, AccessRequestPause, Change
+from discretion.store.models import AccessRequest, AccessRequestPause, Change, InspectionCopy
 
 __all__ = [
     "DUE_SOON_DAYS",
@@ -69,7 +69,8 @@ class RequestView:
 
     ``due_at`` is the receipt plus the profile's days; ``effective_due_at``
     adds the time paused (an open pause counts up to now); ``paused_days``
-    is that time in whole days.
+    is that time in whole days. ``transitions`` are the request's steps and
+    its copies' (compiled, released, downloaded, purged).
     """
 
     id: int
@@ -285,9 +286,15 @@ def _view(session: Session, profile: Profile, request: AccessRequest) -> Request
     due = request.received_at + timedelta(days=profile.inspection_days)
     effective = due + paused
     is_open = request.state in OPEN
+    copies = select(cast(InspectionCopy.id, String)).where(InspectionCopy.request_id == request.id)
     changes = session.scalars(
         select(Change)
-        .where(Change.entity == _ENTITY, Change.entity_id == str(request.id))
+        .where(
+            or_(
+                and_(Change.entity == _ENTITY, Change.entity_id == str(request.id)),
+                and_(Change.entity == "inspection_copy", Change.entity_id.in_(copies)),
+            )
+        )
         .order_by(Change.id)
     )
     return RequestView(
