@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from discretion.cli.main import app
+from discretion.services import Context
 
 ROOT = Path(__file__).parents[1]
 EXAMPLES = sorted((ROOT / "docs" / "examples").glob("ask-*.json"))
@@ -54,3 +56,34 @@ def test_the_readme_shows_only_images_that_exist() -> None:
     assert len(images) >= 3
     for image in images:
         assert (ROOT / image).is_file(), f"README.md shows a missing image `{image}`"
+
+
+_TOUR = re.compile(r"<!-- access-request-tour -->\n```console\n(.*?)```", re.S)
+_VARYING = [
+    (re.compile(r"\d{4}-\d{2}-\d{2}"), "DATE"),
+    (re.compile(r"\d{2}:\d{2}"), "TIME"),
+    (re.compile(r"\(\d[\d,]* bytes"), "(SIZE bytes"),
+    (re.compile(r"sha256 [0-9a-f]{16}"), "sha256 DIGEST"),
+]
+
+
+def _steady(text: str) -> str:
+    for pattern, placeholder in _VARYING:
+        text = pattern.sub(placeholder, text)
+    return text
+
+
+def test_the_readme_access_request_tour_replays(
+    demo: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    match = _TOUR.search((ROOT / "README.md").read_text())
+    assert match is not None, "README.md lost its access-request tour"
+    monkeypatch.chdir(tmp_path)
+    commands = re.split(r"^\$ discretion ", match.group(1), flags=re.M)[1:]
+    assert len(commands) >= 8
+    for block in commands:
+        command, _, shown = block.partition("\n")
+        result = CliRunner().invoke(app, [*shlex.split(command), "--database", demo.store.url])
+        assert result.exit_code == 0, (command, result.output)
+        assert _steady(result.stdout) == _steady(shown), command
+    assert (tmp_path / "review.pdf").read_bytes().startswith(b"%PDF")
