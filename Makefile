@@ -40,6 +40,7 @@ bench: install
 	$(BIN)/python bench/store.py
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/redaction_quality.py
 
 clean:
 	rm -rf $(VENV) .coverage .mypy_cache .ruff_cache .pytest_cache test-output
