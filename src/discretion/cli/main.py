@@ -9,7 +9,16 @@ from typing import Annotated, Any
 
 import typer
 
-from discretion.cli import access_requests, advise, changes, examples, grants, records, service
+from discretion.cli import (
+    access_requests,
+    advise,
+    changes,
+    examples,
+    grants,
+    records,
+    service,
+    waivers,
+)
 from discretion.cli.common import DatabaseOption, JsonOption, ProfileOption, fail, failing
 from discretion.cli.render import render_answer, render_rule, render_ruling
 from discretion.policy import DiscretionError, Profile, decide, load_profile, parse_question
@@ -178,3 +187,4 @@ changes.register(app)
 grants.register(app)
 service.register(app)
 access_requests.register(app)
+waivers.register(app)
