@@ -279,3 +279,23 @@ def test_a_file_that_is_not_utf8_is_refused(empty: Context, tmp_path: Path) -> N
     )
     with pytest.raises(ImportRejected, match="orgs.csv: is not UTF-8 text"):
         _import(empty, folder)
+
+
+def test_a_record_may_be_a_letter_of_recommendation_and_nothing_else(
+    empty: Context, tmp_path: Path
+) -> None:
+    folder = _copy(tmp_path)
+    records = folder / "discretion-records.csv"
+    _edit(records, "classSourcedId,shared\n", "classSourcedId,shared,letterFor\n")
+    _edit(
+        records,
+        "u-grace,grades,18.01: A,u-emmy,cls-1801,true",
+        'u-grace,admissions,"Grace writes clean, careful code.",u-emmy,,true,employment',
+    )
+    _import(empty, folder)
+    with empty.transaction() as session:
+        letters = session.scalars(select(Record).where(Record.letter_for.is_not(None))).all()
+        assert [(r.student_id, r.letter_for) for r in letters] == [("u-grace", "employment")]
+    _edit(records, "true,employment", "true,tenure")
+    with pytest.raises(ImportRejected, match="letterFor"):
+        _import(empty, folder)
