@@ -63,6 +63,8 @@ PERSON_COLUMN = re.compile(
 
 Cell = str
 Rows = Iterable[tuple[Any, ...]]
+Field = str | Callable[[Any, "Names"], Any]
+Finder = Callable[[Session, str, "Names"], "Found"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +93,7 @@ class Source:
     title: str
     description: str
     columns: tuple[str, ...]
-    find: Callable[[Session, str, Names], Found]
+    find: Finder
     prose: frozenset[str] = frozenset()  # the columns people write sentences in
 
 
@@ -143,12 +145,10 @@ def source(
     description: str,
     columns: tuple[str, ...],
     prose: tuple[str, ...] = (),
-) -> Callable[[Callable[[Session, str, Names], Found]], Callable[[Session, str, Names], Found]]:
+) -> Callable[[Finder], Finder]:
     """Register the decorated function as ``table``'s source (``prose``: its free-text columns)."""
 
-    def register(
-        find: Callable[[Session, str, Names], Found],
-    ) -> Callable[[Session, str, Names], Found]:
+    def register(find: Finder) -> Finder:
         assert set(prose) <= set(columns), prose  # INVARIANT: prose names columns
         SOURCES[table] = Source(table, about, key, title, description, columns, find,
                                 frozenset(prose))  # fmt: skip
@@ -246,144 +246,86 @@ def _guardians(session: Session, student_id: str, names: Names) -> Found:
     return _rows((names(parent),) for parent in sorted(parents))
 
 
-@source("suppression", "student_id", "suppressions", "Your suppressions",
-        "Directory items you asked the Institute not to release.",
-        ("Item", "Requested", "How", "Rescinded"))  # fmt: skip
-def _suppressions(session: Session, student_id: str, names: Names) -> Found:
-    return _rows(
-        (row.item or "everything (withheld)", row.requested_at, row.method, row.rescinded_at)
-        for row in session.scalars(
-            select(Suppression).where(Suppression.student_id == student_id).order_by(Suppression.id)
+def _listed(model: Any, about: str, order: Any, *fields: Field) -> Finder:
+    """Return a finder of ``model``'s rows about the student, one cell per field.
+
+    A field is an attribute's name, or a function of the row and ``Names``.
+    """
+
+    def find(session: Session, student_id: str, names: Names) -> Found:
+        query = select(model).where(getattr(model, about) == student_id).order_by(order)
+        return _rows(
+            tuple(field(row, names) if callable(field) else getattr(row, field) for field in fields)
+            for row in session.scalars(query)
         )
-    )
+
+    return find
 
 
-@source("consent", "student_id", "consents", "Your consents",
-        "Releases you agreed to: to whom, what, and why.",
-        ("Recipient", "Items", "Purpose", "Form", "Granted", "Expires", "Revoked"),
-        ("Recipient", "Purpose"))  # fmt: skip
-def _consents(session: Session, student_id: str, names: Names) -> Found:
-    return _rows(
-        (
-            row.recipient_name,
-            row.items,
-            row.purpose,
-            row.form,
-            row.granted_at,
-            row.expires_at,
-            row.revoked_at,
-        )  # fmt: skip
-        for row in session.scalars(
-            select(Consent).where(Consent.student_id == student_id).order_by(Consent.id)
-        )
-    )
+def _named(attribute: str) -> Field:
+    return lambda row, names: names(getattr(row, attribute))
 
 
-@source("authorization", "student_id", "authorizations", "Your authorizations",
-        "Investigations you signed an authorization for.",
-        ("Agency", "Investigation", "Signed", "Expires", "Revoked"),
-        ("Investigation",))  # fmt: skip
-def _authorizations(session: Session, student_id: str, names: Names) -> Found:
-    return _rows(
-        (row.agency, row.investigation, row.signed_at, row.expires_at, row.revoked_at)
-        for row in session.scalars(
-            select(Authorization)
-            .where(Authorization.student_id == student_id)
-            .order_by(Authorization.id)
-        )
-    )
-
-
-@source("web_permission", "student_id", "web_permissions", "Your web posting permissions",
-        "Sites you allowed to post information about you.",
-        ("Site", "Items", "Form", "Granted", "Revoked"))  # fmt: skip
-def _web_permissions(session: Session, student_id: str, names: Names) -> Found:
-    return _rows(
-        (row.site, row.items, row.form, row.granted_at, row.revoked_at)
-        for row in session.scalars(
-            select(WebPermission)
-            .where(WebPermission.student_id == student_id)
-            .order_by(WebPermission.id)
-        )
-    )
-
-
-@source("access_waiver", "student_id", "waivers", "Your waivers",
-        "Waivers of your right to see confidential letters of recommendation.",
-        ("Letters for", "Signed", "Revoked"))  # fmt: skip
-def _waivers(session: Session, student_id: str, names: Names) -> Found:
-    return _rows(
-        (row.purpose, row.signed_at, row.revoked_at)
-        for row in session.scalars(
-            select(AccessWaiver)
-            .where(AccessWaiver.student_id == student_id)
-            .order_by(AccessWaiver.id)
-        )
-    )
-
-
-@source("disclosure", "student_id", "disclosures", "Who received information about you",
-        "The disclosure log's entries about you (34 CFR 99.32).",
-        ("When", "Recipient", "Items", "Purpose", "Released by"),
-        ("Recipient", "Purpose"))  # fmt: skip
-def _disclosures(session: Session, student_id: str, names: Names) -> Found:
-    return _rows(
-        (row.at, row.recipient, row.items, row.purpose, names(row.actor_id))
-        for row in session.scalars(
-            select(Disclosure).where(Disclosure.student_id == student_id).order_by(Disclosure.seq)
-        )
-    )
-
-
-@source("access_journal", "student_id", "accesses", "Who read your records",
-        "Each time someone looked up your records, and what they were shown.",
-        ("When", "Reader", "Through", "Shown"))  # fmt: skip
-def _accesses(session: Session, student_id: str, names: Names) -> Found:
-    return _rows(
-        (row.at, names(row.reader_id), row.door, row.shown or "nothing")
-        for row in session.scalars(
-            select(AccessEntry).where(AccessEntry.student_id == student_id).order_by(AccessEntry.id)
-        )
-    )
-
-
-@source("referral", "student_id", "referrals", "Requests referred to an office",
-        "Questions about you that were sent to an office to answer.",
-        ("Received", "Asked by", "Items", "Office", "State", "Outcome"),
-        ("Asked by", "Outcome"))  # fmt: skip
-def _referrals(session: Session, student_id: str, names: Names) -> Found:
-    return _rows(
-        (row.opened_at, row.requester, row.items, row.office, row.status, row.outcome)
-        for row in session.scalars(
-            select(Referral).where(Referral.student_id == student_id).order_by(Referral.id)
-        )
-    )
-
-
-@source("change", "student_id", "changes", "Changes to your choices",
-        "Who recorded or ended your consents, suppressions, permissions and requests.",
-        ("When", "By", "What", "Kind", "Number"))  # fmt: skip
-def _changes(session: Session, student_id: str, names: Names) -> Found:
-    return _rows(
-        (row.at, row.actor, row.action, row.entity, row.entity_id)
-        for row in session.scalars(
-            select(Change).where(Change.student_id == student_id).order_by(Change.id)
-        )
-    )
-
-
-@source("privacy_change", "student_id", "privacy_changes", "Directory changes sent on",
-        "Suppressions and rescissions, as passed to the systems that show directory data.",
-        ("When", "Change", "Item"))  # fmt: skip
-def _privacy_changes(session: Session, student_id: str, names: Names) -> Found:
-    return _rows(
-        (row.at, row.action, row.item or "everything")
-        for row in session.scalars(
-            select(PrivacyChange)
-            .where(PrivacyChange.student_id == student_id)
-            .order_by(PrivacyChange.seq)
-        )
-    )
+source("suppression", "student_id", "suppressions", "Your suppressions",
+       "Directory items you asked the Institute not to release.",
+       ("Item", "Requested", "How", "Rescinded"))(
+    _listed(Suppression, "student_id", Suppression.id,
+            lambda row, _: row.item or "everything (withheld)",
+            "requested_at", "method", "rescinded_at")
+)  # fmt: skip
+source("consent", "student_id", "consents", "Your consents",
+       "Releases you agreed to: to whom, what, and why.",
+       ("Recipient", "Items", "Purpose", "Form", "Granted", "Expires", "Revoked"),
+       ("Recipient", "Purpose"))(
+    _listed(Consent, "student_id", Consent.id, "recipient_name", "items", "purpose", "form",
+            "granted_at", "expires_at", "revoked_at")
+)  # fmt: skip
+source("authorization", "student_id", "authorizations", "Your authorizations",
+       "Investigations you signed an authorization for.",
+       ("Agency", "Investigation", "Signed", "Expires", "Revoked"), ("Investigation",))(
+    _listed(Authorization, "student_id", Authorization.id, "agency", "investigation",
+            "signed_at", "expires_at", "revoked_at")
+)  # fmt: skip
+source("web_permission", "student_id", "web_permissions", "Your web posting permissions",
+       "Sites you allowed to post information about you.",
+       ("Site", "Items", "Form", "Granted", "Revoked"))(
+    _listed(WebPermission, "student_id", WebPermission.id, "site", "items", "form",
+            "granted_at", "revoked_at")
+)  # fmt: skip
+source("access_waiver", "student_id", "waivers", "Your waivers",
+       "Waivers of your right to see confidential letters of recommendation.",
+       ("Letters for", "Signed", "Revoked"))(
+    _listed(AccessWaiver, "student_id", AccessWaiver.id, "purpose", "signed_at", "revoked_at")
+)  # fmt: skip
+source("disclosure", "student_id", "disclosures", "Who received information about you",
+       "The disclosure log's entries about you (34 CFR 99.32).",
+       ("When", "Recipient", "Items", "Purpose", "Released by"), ("Recipient", "Purpose"))(
+    _listed(Disclosure, "student_id", Disclosure.seq, "at", "recipient", "items", "purpose",
+            _named("actor_id"))
+)  # fmt: skip
+source("access_journal", "student_id", "accesses", "Who read your records",
+       "Each time someone looked up your records, and what they were shown.",
+       ("When", "Reader", "Through", "Shown"))(
+    _listed(AccessEntry, "student_id", AccessEntry.id, "at", _named("reader_id"), "door",
+            lambda row, _: row.shown or "nothing")
+)  # fmt: skip
+source("referral", "student_id", "referrals", "Requests referred to an office",
+       "Questions about you that were sent to an office to answer.",
+       ("Received", "Asked by", "Items", "Office", "State", "Outcome"), ("Asked by", "Outcome"))(
+    _listed(Referral, "student_id", Referral.id, "opened_at", "requester", "items", "office",
+            "status", "outcome")
+)  # fmt: skip
+source("change", "student_id", "changes", "Changes to your choices",
+       "Who recorded or ended your consents, suppressions, permissions and requests.",
+       ("When", "By", "What", "Kind", "Number"))(
+    _listed(Change, "student_id", Change.id, "at", "actor", "action", "entity", "entity_id")
+)  # fmt: skip
+source("privacy_change", "student_id", "privacy_changes", "Directory changes sent on",
+       "Suppressions and rescissions, as passed to the systems that show directory data.",
+       ("When", "Change", "Item"))(
+    _listed(PrivacyChange, "student_id", PrivacyChange.seq, "at", "action",
+            lambda row, _: row.item or "everything")
+)  # fmt: skip
 
 
 @source("access_request", "student_id", "access_requests", "Your requests to see your records",
@@ -407,70 +349,31 @@ def _access_requests(session: Session, student_id: str, names: Names) -> Found:
     return found
 
 
-@source("inspection_copy", "student_id", "copies", "Copies of your records",
-        "Earlier copies compiled for you, and how long each was kept.",
-        ("Request", "Compiled", "Released", "Kept until", "State"))  # fmt: skip
-def _copies(session: Session, student_id: str, names: Names) -> Found:
-    return _rows(
-        (row.request_id, row.compiled_at, row.released_at, row.expires_at, row.state)
-        for row in session.scalars(
-            select(InspectionCopy)
-            .where(InspectionCopy.student_id == student_id)
-            .order_by(InspectionCopy.id)
-        )
-    )
-
-
-@source("person_role", "person_id", "roles", "Your roles in Discretion",
-        "What you may do in this system.", ("Role",))  # fmt: skip
-def _roles(session: Session, student_id: str, names: Names) -> Found:
-    return _rows(
-        (role,)
-        for role in session.scalars(
-            select(PersonRole.role)
-            .where(PersonRole.person_id == student_id)
-            .order_by(PersonRole.role)
-        )
-    )
-
-
-@source("office_member", "person_id", "offices", "Offices you work in",
-        "Offices of the Institute you are a member of.", ("Office",))  # fmt: skip
-def _offices(session: Session, student_id: str, names: Names) -> Found:
-    return _rows(
-        (office,)
-        for office in session.scalars(
-            select(OfficeMember.office)
-            .where(OfficeMember.person_id == student_id)
-            .order_by(OfficeMember.office)
-        )
-    )
-
-
-@source("web_session", "person_id", "sign_ins", "Your sign-ins",
-        "When you signed in to Discretion's pages (the session keys are not shown).",
-        ("Signed in", "How", "Last seen", "Ended"))  # fmt: skip
-def _sessions(session: Session, student_id: str, names: Names) -> Found:
-    return _rows(
-        (row.created_at, row.via, row.last_seen_at, row.ended_at)
-        for row in session.scalars(
-            select(WebSession)
-            .where(WebSession.person_id == student_id)
-            .order_by(WebSession.created_at)
-        )
-    )
-
-
-@source("api_token", "person_id", "tokens", "API tokens acting as you",
-        "Tokens that let a program use Discretion as you (the secrets are not shown).",
-        ("Name", "Created", "Expires", "Revoked"))  # fmt: skip
-def _tokens(session: Session, student_id: str, names: Names) -> Found:
-    return _rows(
-        (row.name, row.created_at, row.expires_at, row.revoked_at)
-        for row in session.scalars(
-            select(ApiToken).where(ApiToken.person_id == student_id).order_by(ApiToken.id)
-        )
-    )
+source("inspection_copy", "student_id", "copies", "Copies of your records",
+       "Earlier copies compiled for you, and how long each was kept.",
+       ("Request", "Compiled", "Released", "Kept until", "State"))(
+    _listed(InspectionCopy, "student_id", InspectionCopy.id, "request_id", "compiled_at",
+            "released_at", "expires_at", "state")
+)  # fmt: skip
+source("person_role", "person_id", "roles", "Your roles in Discretion",
+       "What you may do in this system.", ("Role",))(
+    _listed(PersonRole, "person_id", PersonRole.role, "role")
+)  # fmt: skip
+source("office_member", "person_id", "offices", "Offices you work in",
+       "Offices of the Institute you are a member of.", ("Office",))(
+    _listed(OfficeMember, "person_id", OfficeMember.office, "office")
+)  # fmt: skip
+source("web_session", "person_id", "sign_ins", "Your sign-ins",
+       "When you signed in to Discretion's pages (the session keys are not shown).",
+       ("Signed in", "How", "Last seen", "Ended"))(
+    _listed(WebSession, "person_id", WebSession.created_at, "created_at", "via",
+            "last_seen_at", "ended_at")
+)  # fmt: skip
+source("api_token", "person_id", "tokens", "API tokens acting as you",
+       "Tokens that let a program use Discretion as you (the secrets are not shown).",
+       ("Name", "Created", "Expires", "Revoked"))(
+    _listed(ApiToken, "person_id", ApiToken.id, "name", "created_at", "expires_at", "revoked_at")
+)  # fmt: skip
 
 
 def person_columns(table: Table) -> list[str]:
