@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import smtplib
 import ssl
 from collections.abc import Callable, Iterator
@@ -240,3 +241,16 @@ def test_guard_starttls_then_auth_login_submits(
     [got] = sink.received
     assert got.data == CHECK + raw
     assert json.loads(record.read_text(encoding="ascii"))["user"] == "ada"
+
+
+def test_guard_logs_levels_and_rules_never_subjects_or_bodies(
+    start_guard: StartGuard, sink: Sink, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="discretion.mail")
+    port = start_guard()
+    submit(port, message("WARNME Ada's grades"))
+    refusal(port, message("BLOCKME Ada's grades"))
+    lines = [r.getMessage() for r in caplog.records if r.name.startswith("discretion.mail")]
+    assert any(line.startswith("warn from 127.0.0.1, ") for line in lines), lines
+    assert any("block from 127.0.0.1" in line and "mail.grades_in_body" in line for line in lines)
+    assert not [line for line in lines if "Ada" in line or "ME" in line], lines
