@@ -17,6 +17,7 @@ from discretion.cli import (
     grants,
     records,
     service,
+    smtp_guard,
     waivers,
 )
 from discretion.cli.common import DatabaseOption, JsonOption, ProfileOption, fail, failing
@@ -188,3 +189,4 @@ grants.register(app)
 service.register(app)
 access_requests.register(app)
 waivers.register(app)
+smtp_guard.register(app)

@@ -1,0 +1,1 @@
+"""Tests of the email checker and the SMTP guard."""
