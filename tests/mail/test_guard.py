@@ -94,6 +94,16 @@ def test_guard_warn_relays_with_the_check_header(start_guard: StartGuard, sink: 
     assert got.data == CHECK + raw
 
 
+def test_guard_drops_a_check_header_the_client_forged(start_guard: StartGuard, sink: Sink) -> None:
+    raw = message("Lunch on Friday")
+    forged = b"X-Discretion-Check: pass;\r\n rules=none\r\n" + raw
+    submit(start_guard(), forged)
+    [got] = sink.received
+    assert got.data == raw
+    submit(start_guard(), b"x-discretion-check: pass\r\n" + message("WARNME grades"))
+    assert sink.received[-1].data == CHECK + message("WARNME grades")
+
+
 def test_guard_warn_in_reject_mode_refuses_then_takes_an_override(
     start_guard: StartGuard, sink: Sink, tmp_path: Path
 ) -> None:

@@ -43,6 +43,7 @@ from discretion.mail.replies import (
     override_justification,
     rule_ids,
     warn_reply,
+    without_check_headers,
 )
 from discretion.mail.verdict import Level, MailError, Verdict
 
@@ -113,7 +114,7 @@ class GuardHandler:
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
         """Check the message and answer with the reply its verdict calls for."""
-        raw = envelope.original_content or b""
+        raw = without_check_headers(envelope.original_content or b"")
         peer = _peer(session)
         try:
             verdict = await asyncio.to_thread(self.checker, raw)

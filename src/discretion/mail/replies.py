@@ -27,6 +27,7 @@ __all__ = [
     "reason",
     "rule_ids",
     "warn_reply",
+    "without_check_headers",
 ]
 
 CHECK_HEADER = "X-Discretion-Check"
@@ -92,6 +93,26 @@ def check_header(verdict: Verdict) -> bytes:
     """Return the header line the guard prepends to a warned message, CRLF included."""
     rules = ",".join(ascii_line(rule) for rule in rule_ids(verdict))
     return f"{CHECK_HEADER}: {verdict.level.value}; rules={rules}\r\n".encode("ascii")
+
+
+def without_check_headers(raw: bytes) -> bytes:
+    """Return ``raw`` without any ``X-Discretion-Check`` header a client put there itself.
+
+    Only the guard says what it checked; everything else stays byte for byte.
+    """
+    lines = raw.splitlines(keepends=True)
+    kept: list[bytes] = []
+    dropping = False
+    for index, line in enumerate(lines):
+        if line in (b"\r\n", b"\n"):  # the end of the header block
+            return b"".join(kept + lines[index:])
+        if dropping and line[:1] in (b" ", b"\t"):
+            continue  # a folded line of the dropped header
+        name = line.split(b":", 1)[0].strip().lower()
+        dropping = name == CHECK_HEADER.lower().encode()
+        if not dropping:
+            kept.append(line)
+    return b"".join(kept)
 
 
 def _decoded(value: str) -> str:
