@@ -11,6 +11,7 @@ from pathlib import Path
 
 from discretion.importers.bundle import import_bundle
 from discretion.services import Context
+from discretion.services.access_requests import file_request
 from discretion.services.changes import (
     grant_authorization,
     grant_consent,
@@ -85,6 +86,10 @@ def fill(context: Context) -> None:
                 item="permanent_address",
                 method="written",
             ).id
+            ids[side]["access_request"] = file_request(
+                session, actor=acting(session, "u-reg"), student_id=student, method="paper",
+                received_at=datetime(2026, 1, 5, tzinfo=UTC),
+            ).id  # fmt: skip
         # a parent's request goes to the dean; a degree check to the Registrar
         ids["own"]["referral"] = open_referral(
             session, profile, actor=acting(session, "u-reg"), requester="a parent",

@@ -42,6 +42,7 @@ PEOPLE = row(200, service=403)
 KEEPER_READ = row(403, student=STUDENT_OWN, registrar=200)
 KEEPER_WRITE = row(403, student=STUDENT_OWN_201, registrar=201)
 KEEPER_REVOKE = row(403, student=STUDENT_OWN, registrar=200)
+NO_COPY = row(403, student={"own": 404, "other": 403}, registrar=404)
 
 # (method, path) -> (request body or None, the row of statuses)
 MATRIX: dict[tuple[str, str], tuple[Any, dict[str, Cell]]] = {
@@ -120,6 +121,30 @@ MATRIX: dict[tuple[str, str], tuple[Any, dict[str, Cell]]] = {
         {"outcome": "answered by letter"},
         row(403, office_member={"own": 200, "other": 403}, registrar={"own": 403, "other": 200}),
     ),
+    ("POST", "/v1/access-requests"): (
+        {"student_id": "{student}", "method": "online"},
+        row(403, student=STUDENT_OWN_201),
+    ),
+    ("GET", "/v1/access-requests"): (None, row(403, student=200, registrar=200)),
+    ("GET", "/v1/access-requests/{request_id}"): (None, KEEPER_READ),
+    ("POST", "/v1/access-requests/{request_id}/pause"): (
+        {"reason": "checking who wrote"},
+        row(403, registrar=200),
+    ),
+    # nothing is paused on the campus
+    ("POST", "/v1/access-requests/{request_id}/resume"): (None, row(403, registrar=409)),
+    ("POST", "/v1/access-requests/{request_id}/fulfil"): (None, row(403, registrar=200)),
+    ("POST", "/v1/access-requests/{request_id}/refuse"): (
+        {"reason": "not the student's signature"},
+        row(403, registrar=200),
+    ),
+    ("POST", "/v1/access-requests/{request_id}/withdraw"): (None, KEEPER_REVOKE),
+    ("POST", "/v1/access-requests/{request_id}/copy"): (None, row(403, registrar=201)),
+    # no copy is compiled on the campus: none to release, none to download
+    ("POST", "/v1/access-requests/{request_id}/copy/release"): (None, row(403, registrar=409)),
+    ("GET", "/v1/access-requests/{request_id}/copies"): (None, KEEPER_READ),
+    ("GET", "/v1/access-requests/{request_id}/copy.pdf"): (None, NO_COPY),
+    ("GET", "/v1/access-requests/{request_id}/copy.json"): (None, NO_COPY),
     ("GET", "/v1/privacy-changes"): (None, row(403, service=200, registrar=200, administrator=200)),
     ("POST", "/v1/webhooks"): ({"url": "http://127.0.0.1:9/other"}, row(403, administrator=201)),
     ("GET", "/v1/webhooks"): (None, row(403, administrator=200)),
@@ -174,6 +199,7 @@ def _fill(text: str, side: str, principal: str) -> str:
         .replace("{permission_id}", str(ids["web_permission"]))
         .replace("{referral_id}", str(ids["referral"]))
         .replace("{webhook_id}", str(ids["webhook"]))
+        .replace("{request_id}", str(ids["access_request"]))
         .replace("{subject_id}", "cls-801" if side == "own" else "cls-1801")
         .replace("{assignee}", campus.PRINCIPALS.get(principal, (None, []))[0] or "nobody")
     )

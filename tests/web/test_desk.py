@@ -15,7 +15,8 @@ from discretion.services.referrals import open_referral
 from tests.web.conftest import csrf_of
 
 REGISTRAR, ADMINISTRATOR = DEMO_PEOPLE["registrar"], DEMO_PEOPLE["administrator"]
-PAGES = ("/desk", "/desk/log", "/desk/journal", "/desk/consents", "/desk/charts")
+PAGES = ("/desk", "/desk/log", "/desk/journal", "/desk/consents", "/desk/charts",
+         "/desk/access-requests")  # fmt: skip
 
 
 def _sign_in(site: TestClient, person_id: str) -> str:

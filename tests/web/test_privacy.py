@@ -28,6 +28,7 @@ PAGES = (
     "/privacy/permissions",
     "/privacy/history",
     "/privacy/see-my-records",
+    "/privacy/records-requests",
 )
 
 

@@ -20,6 +20,7 @@ from discretion.api.auth import Recent
 from discretion.api.body import BodyGuard
 from discretion.api.models import ErrorBody
 from discretion.api.routes import (
+    access_requests,
     decisions,
     directory,
     feed,
@@ -99,7 +100,9 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
     app.state.recent_principals = Recent(settings.principal_cache_seconds)
     errors.install(app)
     signin.setup_oidc(app, settings)
-    for module in (system, decisions, students, subjects, directory, log, journal, referrals, feed):
+    routers = (system, decisions, students, subjects, directory, log, journal, referrals,
+               access_requests, feed)  # fmt: skip
+    for module in routers:
         app.include_router(module.router)
     app.include_router(signin.router)
     docs.install(app)

@@ -43,6 +43,7 @@ __all__ = [
     "compile_copy",
     "copies",
     "download",
+    "help_office",
     "purge_expired",
     "release_copy",
     "unverified",
@@ -119,6 +120,11 @@ def _help(profile: Profile) -> dict[str, str]:
         "You may ask for a record you think wrong to be amended, and may file a complaint "
         "with the Department (34 CFR 99.63)."
     )}  # fmt: skip
+
+
+def help_office(profile: Profile) -> dict[str, str]:
+    """Return who helps a student with their records (``name``) and how (``text``)."""
+    return _help(profile)
 
 
 def _strings(value: Any) -> Iterator[str]:

@@ -15,9 +15,11 @@ from fastapi.staticfiles import StaticFiles
 
 from discretion.web.advisor import router as advisor_router
 from discretion.web.desk import router as desk_router
+from discretion.web.desk_requests import router as desk_requests_router
 from discretion.web.pages import router
 from discretion.web.privacy import router as privacy_router
 from discretion.web.privacy_rescind import router as rescind_router
+from discretion.web.records_requests import router as records_router
 from discretion.web.staff import router as staff_router
 
 __all__ = ["install"]
@@ -31,6 +33,8 @@ def install(app: FastAPI) -> None:
     app.include_router(advisor_router)
     app.include_router(privacy_router)
     app.include_router(rescind_router)
+    app.include_router(records_router)
     app.include_router(staff_router)
     app.include_router(desk_router)
+    app.include_router(desk_requests_router)
     app.mount("/static/web", StaticFiles(directory=STATIC), "web-static")

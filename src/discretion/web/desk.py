@@ -38,6 +38,7 @@ from discretion.web.browsing import Viewer, context_of, viewer
 from discretion.web.forms import is_csrf_valid, read_form
 from discretion.web.privacy import EXPIRED, day, words
 from discretion.web.rendering import render
+from discretion.web.request_views import desk_order, request_rows, urgent
 
 __all__ = ["router"]
 
@@ -151,8 +152,15 @@ async def desk_home(request: Request) -> Response:
     done = next(
         (i for i in waiting if assigned.isdigit() and i.id == int(assigned) and i.mine), None
     )
+    profile, registrar = context_of(request).profile, who.principal.has("registrar")
+    due = None
+    if registrar:  # the access requests overdue or nearly due
+        due = await _run(
+            request,
+            lambda s: urgent(desk_order(request_rows(s, profile, who.principal, open_only=True))),
+        )
     return render(request, "desk.html", who, title="The desk", waiting=waiting, assigned=done,
-                  registrar=who.principal.has("registrar"))  # fmt: skip
+                  registrar=registrar, requests_due=due)  # fmt: skip
 
 
 def _referral(session: Session, who: Viewer, referral_id: int) -> Any:

@@ -195,7 +195,8 @@ async def privacy(request: Request) -> Response:
     if isinstance(who, Response):
         return who
     entry = await run_in_threadpool(_entry, request, who)
-    return render(request, "privacy.html", who, title="Your privacy", **entry)
+    return render(request, "privacy.html", who, title="Your privacy",
+                  inspection_days=context_of(request).profile.inspection_days, **entry)  # fmt: skip
 
 
 def _row(entry: dict[str, Any], item: str) -> Row | None:
@@ -689,12 +690,13 @@ async def see_records_page(request: Request) -> Response:
     who = await _student(request)
     if isinstance(who, Response):
         return who
-    offices = context_of(request).profile.offices
+    profile = context_of(request).profile
     return render(
         request,
         "privacy_see_records.html",
         who,
         title="Ask to see your records",
-        registrar=offices.get("registrar"),
-        csip=offices.get("csip"),
+        registrar=profile.offices.get("registrar"),
+        csip=profile.offices.get("csip"),
+        days=profile.inspection_days,
     )
