@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from discretion.api.app import create_app
-from discretion.services import Context
+from discretion.services import Context, inspection
 from discretion.services import access_requests as requests
 from discretion.services.principals import IMPORTER
 from discretion.services.tokens import create_token
-from discretion.store.models import Person
+from discretion.store.models import Change, InspectionCopy, Person
 from tests.api import campus
 from tests.api.conftest import Api, settings
 
@@ -210,3 +211,27 @@ def test_the_student_downloads_a_released_copy_without_classmates(demo: Context)
     for given, family, username in names:
         assert f"{given} {family}" not in text
         assert username and username not in text
+
+
+def test_a_copy_past_its_day_is_deleted_when_anyone_asks_for_it(
+    demo: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tokens = _tokens(demo)
+    student, office = tokens[ME], tokens[REGISTRAR]
+    with TestClient(create_app(settings(), demo)) as client:
+        r = client.post("/v1/access-requests", json={"student_id": ME, "method": "online"},
+                        headers=student)  # fmt: skip
+        request_id = r.json()["id"]
+        client.post(f"/v1/access-requests/{request_id}/copy", headers=office)
+        client.post(f"/v1/access-requests/{request_id}/copy/release", headers=office)
+        later = datetime.now(UTC) + timedelta(days=31)
+        monkeypatch.setattr(inspection, "now", lambda: later)
+        gone = client.get(f"/v1/access-requests/{request_id}/copy.pdf", headers=student)
+        assert gone.status_code == 404 and "kept its full time" in _error(gone)["message"]
+        [view] = client.get(f"/v1/access-requests/{request_id}/copies", headers=office).json()
+        assert view["state"] == "purged"
+    with demo.transaction() as session:
+        kept = session.scalars(select(InspectionCopy)).one()
+        assert (kept.bundle, kept.pdf) == (None, None)
+        purge = session.scalars(select(Change).where(Change.action == "purge")).one()
+        assert purge.actor == "retention"

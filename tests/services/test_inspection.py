@@ -292,3 +292,22 @@ def test_the_students_own_values_are_shown_whole(delivered: tuple[Context, int])
     assert sections["directory"] == stored
     assert sections["you"] == [[f"{me.given_name} {me.family_name}", me.username, me.email,
                                 me.level, me.status]]  # fmt: skip
+
+
+def test_the_copy_gives_the_due_date_the_pauses_moved(
+    demo: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    request_id = _request(demo, STUDENT, REGISTRAR)
+    start = datetime.now(UTC)
+    monkeypatch.setattr(requests, "now", lambda: start)
+    with demo.transaction() as session:
+        requests.pause(session, actor=acting(session, REGISTRAR), request_id=request_id,
+                       reason="confirming identity")  # fmt: skip
+    monkeypatch.setattr(requests, "now", lambda: start + timedelta(days=4))
+    with demo.transaction() as session:
+        requests.resume(session, actor=acting(session, REGISTRAR), request_id=request_id)
+        view = requests.show(session, demo.profile, acting(session, REGISTRAR), request_id)
+    _compile(demo, request_id, REGISTRAR)
+    bundle = _bundle_of(demo, request_id)
+    assert view.effective_due_at - view.due_at == timedelta(days=4)
+    assert datetime.fromisoformat(bundle["request"]["due_at"]) == view.effective_due_at

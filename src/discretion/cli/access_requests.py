@@ -221,7 +221,7 @@ def copy_command(
         fail(f"--format is pdf or json, not `{kind}`")
     with store(database, profile) as context:
         with context.transaction() as session:
-            inspection.purge_expired(session, acting(session, reader))
+            inspection.purge_expired(session)
         with context.transaction() as session:
             copy = inspection.download(session, acting(session, reader), request, kind)
             output.write_bytes(copy.content)

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from discretion.policy import Profile
 from discretion.services.access import KEEPER, require_registrar
-from discretion.services.access_requests import fulfil, kept_request, open_request
+from discretion.services.access_requests import fulfil, kept_request, open_request, show
 from discretion.services.context import now
 from discretion.services.errors import ConflictError, NotFoundError
 from discretion.services.inspection_render import FORMAT, pdf_text, render_pdf
@@ -189,13 +189,13 @@ def _bundle(session: Session, profile: Profile, actor: Principal, request_id: in
                          "rows": rows})  # fmt: skip
     counts = {category: sum(1 for h in held if h.category == category) for category in LEFT_OUT}
     request = kept_request(session, actor, request_id)
+    clock = show(session, profile, actor, request_id)  # the due date, pauses included
     return {
         "format": FORMAT,
         "institution": profile.name,
         "request": {"id": request.id, "method": request.method,
                     "received_at": request.received_at.isoformat(),
-                    "due_at": (request.received_at
-                               + timedelta(days=profile.inspection_days)).isoformat()},
+                    "due_at": clock.effective_due_at.isoformat()},
         "student": {"id": student.id, "name": f"{student.given_name} {student.family_name}",
                     "username": student.username or "", "email": student.email or ""},
         "compiled_at": now().isoformat(),
@@ -211,9 +211,10 @@ def _bundle(session: Session, profile: Profile, actor: Principal, request_id: in
     }  # fmt: skip
 
 
-def _record(session: Session, actor: Principal, action: str, copy: InspectionCopy) -> None:
+def _record(session: Session, actor: Principal | None, action: str, copy: InspectionCopy) -> None:
     session.flush()
-    session.add(Change(at=now(), actor=actor.name, action=action, entity=_ENTITY,
+    session.add(Change(at=now(), actor=actor.name if actor else "retention", action=action,
+                       entity=_ENTITY,
                        entity_id=str(copy.id), student_id=copy.student_id))  # fmt: skip
 
 
@@ -282,11 +283,13 @@ def release_copy(session: Session, profile: Profile, actor: Principal, request_i
     return CopyView.of(copy)
 
 
-def purge_expired(session: Session, actor: Principal) -> int:
+def purge_expired(session: Session, actor: Principal | None = None) -> int:
     """Delete the content of released copies kept past their day; return how many.
 
-    Anyone may set it off (it only deletes what is due to go); it is recorded
-    as theirs.
+    The doors run it before they list or give copies, and ``access-request
+    purge`` runs it for copies no one looks at. It only deletes what is due
+    to go, so it is recorded as the retention rule's (``retention``), or as
+    the person who ran the command.
     """
     purged = 0
     for copy in session.scalars(

@@ -161,6 +161,7 @@ async def review(request: Request, request_id: int) -> Response:
     who = await _staff(request, registrar=True)
     if isinstance(who, Response):
         return who
+    await _run(request, inspection.purge_expired)  # its own: it stands if the review fails
     try:
         copy = await _run(request, lambda s: inspection.download(s, who.principal, request_id,
                                                                  "pdf"))  # fmt: skip

@@ -33,6 +33,7 @@ REFUSED = (ConflictError, ForbiddenError, InvalidRequestError, NotFoundError)
 async def _page(request: Request, who: Viewer, status: int = 200, error: str = "") -> Response:
     profile = context_of(request).profile
     me = who.principal.person_id or ""
+    await _run(request, inspection.purge_expired)  # the page never offers a copy past its day
     rows = await _run(request, lambda s: request_rows(s, profile, who.principal, me))
     filed = request.query_params.get("filed", "")
     return render(
@@ -105,6 +106,7 @@ async def _download(request: Request, request_id: int, kind: str) -> Response:
     who = await _student(request)
     if isinstance(who, Response):
         return who
+    await _run(request, inspection.purge_expired)  # its own: it stands if the download fails
     try:
         found = await _run(request, lambda s: inspection.download(s, who.principal, request_id,
                                                                   kind))  # fmt: skip

@@ -126,10 +126,14 @@ def release_copy(request: Request, principal: Caller, request_id: RowId) -> Json
 def list_copies(request: Request, principal: Caller, request_id: RowId) -> list[Json]:
     """To the student the released copies; to the Registrar's office all of them."""
     with transaction(request) as session:
+        inspection.purge_expired(session)
+    with transaction(request) as session:
         return [view.to_json() for view in inspection.copies(session, principal, request_id)]
 
 
 def _download(request: Request, principal: Caller, request_id: int, kind: str) -> Response:
+    with transaction(request) as session:  # its own: the deletion stands if the download fails
+        inspection.purge_expired(session)
     with transaction(request) as session:
         found = inspection.download(session, principal, request_id, kind)
     disposition = f'attachment; filename="{found.filename}"'
