@@ -220,3 +220,19 @@ def test_only_the_registrar_pauses_fulfils_and_records_letters(sample: Context) 
         _file(sample, "u-alan", method="paper", received_at=START)
     with pytest.raises(ForbiddenError, match="only the student files online"):
         _file(sample, "u-reg", method="online")
+
+
+def test_the_desk_works_overdue_then_nearly_due_then_the_rest(
+    sample: Context, clock: Clock
+) -> None:
+    filed = {}
+    for student, age in (("u-ada", 10), ("u-alan", 46), ("u-grace", 40)):
+        filed[student] = _file(sample, "u-reg", student=student, method="paper",
+                               received_at=START - timedelta(days=age))  # fmt: skip
+    later = _file(sample, "u-reg", student="u-ada", method="email",
+                  received_at=START - timedelta(days=1))  # fmt: skip
+    with sample.transaction() as session:
+        views = requests.list_requests(session, sample.profile, acting(session, "u-reg"),
+                                       open_only=True)  # fmt: skip
+    ordered = [view.id for view in requests.by_urgency(views)]
+    assert ordered == [filed["u-alan"], filed["u-grace"], filed["u-ada"], later]

@@ -77,10 +77,15 @@ def list_command(
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",
 ) -> None:
-    """List requests: a student's own, or (the Registrar's office) anyone's or all."""
+    """List requests: a student's own, or (the Registrar's office) anyone's or all.
+
+    With ``--open``, overdue requests come first, then those due within a week.
+    """
     with store(database, profile) as context, context.transaction() as session:
         views = requests.list_requests(session, context.profile, acting(session, reader), student,
                                        open_only=open_only)  # fmt: skip
+    if open_only:  # the work to do, most pressing first
+        views = requests.by_urgency(views)
     if as_json:
         echo_json([v.to_json() for v in views])
         return

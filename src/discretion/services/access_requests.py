@@ -45,6 +45,7 @@ __all__ = [
     "refuse",
     "resume",
     "show",
+    "by_urgency",
     "withdraw",
 ]
 
@@ -345,3 +346,9 @@ def list_requests(
     if open_only:
         query = query.where(AccessRequest.state.in_(OPEN))
     return [_view(session, profile, request) for request in session.scalars(query)]
+
+
+def by_urgency(views: list[RequestView]) -> list[RequestView]:
+    """Return requests as the desk works them: overdue first, then due within a week,
+    then the rest, each by the due date their pauses moved."""
+    return sorted(views, key=lambda v: (not v.overdue, not v.due_soon, v.effective_due_at, v.id))

@@ -38,7 +38,7 @@ from discretion.web.browsing import Viewer, context_of, viewer
 from discretion.web.forms import is_csrf_valid, read_form
 from discretion.web.privacy import EXPIRED, day, words
 from discretion.web.rendering import render
-from discretion.web.request_views import desk_order, request_rows, urgent
+from discretion.web.request_views import request_rows, urgent
 
 __all__ = ["router"]
 
@@ -157,7 +157,7 @@ async def desk_home(request: Request) -> Response:
     if registrar:  # the access requests overdue or nearly due
         due = await _run(
             request,
-            lambda s: urgent(desk_order(request_rows(s, profile, who.principal, open_only=True))),
+            lambda s: urgent(request_rows(s, profile, who.principal, open_only=True)),
         )
     return render(request, "desk.html", who, title="The desk", waiting=waiting, assigned=done,
                   registrar=registrar, requests_due=due)  # fmt: skip

@@ -29,7 +29,7 @@ from discretion.web.browsing import Viewer, context_of
 from discretion.web.desk import _absent, _expired, _run, _staff
 from discretion.web.forms import is_csrf_valid, read_form
 from discretion.web.rendering import render
-from discretion.web.request_views import attachment, desk_order, request_rows
+from discretion.web.request_views import attachment, request_rows
 
 __all__ = ["router"]
 
@@ -54,8 +54,7 @@ async def _page(
     typed: dict[str, str] | None = None,
 ) -> Response:
     profile = context_of(request).profile
-    rows = await _run(request, lambda s: desk_order(
-        request_rows(s, profile, who.principal, open_only=True)))  # fmt: skip
+    rows = await _run(request, lambda s: request_rows(s, profile, who.principal, open_only=True))
     done, number = request.query_params.get("done", ""), request.query_params.get("request", "")
     notice = f"Request A-{number} {DONE[done]}." if done in DONE and number.isdigit() else ""
     return render(request, "desk_access_requests.html", who, status, title="Access requests",

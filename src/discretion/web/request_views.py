@@ -14,7 +14,7 @@ from discretion.services.context import now
 from discretion.services.principals import Principal
 from discretion.web.privacy import day
 
-__all__ = ["STATES", "RequestRow", "attachment", "desk_order", "request_rows", "urgent"]
+__all__ = ["STATES", "RequestRow", "attachment", "request_rows", "urgent"]
 
 STATES = {
     "open": "Open",
@@ -85,20 +85,17 @@ def request_rows(
     *,
     open_only: bool = False,
 ) -> list[RequestRow]:
-    """Return the requests the reader may see (see ``list_requests``), newest first."""
+    """Return the requests the reader may see (see ``list_requests``): open ones in the
+    desk's order (``by_urgency``), or all newest first."""
     moment = now()
     views = access_requests.list_requests(session, profile, reader, student_id,
                                           open_only=open_only)  # fmt: skip
+    ordered = access_requests.by_urgency(views) if open_only else list(reversed(views))
     rows = []
-    for view in reversed(views):
+    for view in ordered:
         copies = inspection.copies(session, reader, view.id)
         rows.append(_row(view, copies[-1] if copies else None, moment))
     return rows
-
-
-def desk_order(rows: list[RequestRow]) -> list[RequestRow]:
-    """Return rows overdue first, then due within a week, then the rest; by effective due date."""
-    return sorted(rows, key=lambda r: (not r.overdue, not r.due_soon, r.effective_due_at, r.id))
 
 
 def urgent(rows: list[RequestRow]) -> dict[str, list[RequestRow]]:
