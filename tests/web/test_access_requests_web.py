@@ -67,6 +67,7 @@ def test_to_a_student_another_s_request_is_not_there(site: TestClient, campus: C
     token = _sign_in(site, "student-000001")
     page = site.get("/privacy/records-requests").text
     assert f"A-{theirs}<" not in page
+    assert site.get(f"/privacy/records-requests/{theirs}/withdraw").status_code == 404
     withdraw = site.post(f"/privacy/records-requests/{theirs}/withdraw", data={"csrf": token})
     none = site.post("/privacy/records-requests/987654/withdraw", data={"csrf": token})
     assert withdraw.status_code == none.status_code == 404
@@ -81,6 +82,10 @@ def test_a_student_files_online_and_withdraws(site: TestClient) -> None:
     number = int(filed.headers["location"].split("filed=")[1].split("#")[0])
     page = site.get(filed.headers["location"]).text
     assert f"Your reference: <strong>A-{number}</strong>" in page and "Due in 44 days" in page
+    asked = site.get(f"/privacy/records-requests/{number}/withdraw")
+    assert asked.status_code == 200 and "Withdraw this request?" in asked.text
+    assert "cannot be reopened" in asked.text and f"A-{number}" in asked.text
+    assert "Withdrawn" not in site.get("/privacy/records-requests").text  # asking changed nothing
     done = site.post(f"/privacy/records-requests/{number}/withdraw", data={"csrf": token})
     assert done.status_code == 303
     assert "Withdrawn" in site.get("/privacy/records-requests").text

@@ -83,6 +83,21 @@ async def file_online(request: Request) -> Response:
     return RedirectResponse(f"{PAGE}?filed={number}#request-{number}", status_code=303)
 
 
+@router.get(PAGE + "/{request_id}/withdraw")
+async def withdraw_page(request: Request, request_id: int) -> Response:
+    """Say what withdrawing a request changes, before it happens."""
+    who = await _student(request)
+    if isinstance(who, Response):
+        return who
+    profile, me = context_of(request).profile, who.principal.person_id or ""
+    rows = await _run(request, lambda s: request_rows(s, profile, who.principal, me))
+    row = next((r for r in rows if r.id == request_id and r.is_open), None)
+    if row is None:
+        return _absent(request, who)
+    return render(request, "privacy_withdraw_request.html", who,
+                  title="Withdraw this request?", row=row)  # fmt: skip
+
+
 @router.post(PAGE + "/{request_id}/withdraw")
 async def withdraw(request: Request, request_id: int) -> Response:
     """Withdraw one of my open requests (final)."""
