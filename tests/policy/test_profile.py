@@ -140,7 +140,7 @@ def test_a_profile_file_can_be_loaded_by_path(tmp_path: Path) -> None:
             "`email.student_id_pattern` must not match empty text",
         ),
         (('id_context_words = ["ID",', 'id_context_words = [" ",'), "must name at least one word"),
-        (('id_context_words = ["ID",', 'id_context_words = [1,'), "must be a list of strings"),
+        (('id_context_words = ["ID",', "id_context_words = [1,"), "must be a list of strings"),
         (("batch_threshold = 3", "batch_threshold = 1"), "`email.batch_threshold` must be a whole"),
         (("batch_threshold = 3", "batch_threshold = true"), "a whole number, 2 or more"),
         (("batch_threshold = 3", 'batch_threshold = "3"'), "a whole number, 2 or more"),
