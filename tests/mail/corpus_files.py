@@ -7,8 +7,12 @@ and by the unit tests.
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 
 from openpyxl import Workbook
+
+STAMP = "2026-11-30T09:30:00Z"
 
 
 def xlsx(*sheets: list[list[object]]) -> bytes:
@@ -23,6 +27,19 @@ def xlsx(*sheets: list[list[object]]) -> bytes:
             sheet.append(row)
     out = io.BytesIO()
     book.save(out)
+    return _fixed_times(out.getvalue())
+
+
+def _fixed_times(data: bytes) -> bytes:
+    """Return the workbook with fixed times in its zip entries and properties: same bytes each run."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for entry in source.infolist():
+            content = source.read(entry)
+            if entry.filename == "docProps/core.xml":
+                content = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", STAMP.encode(), content)
+            fixed = zipfile.ZipInfo(entry.filename, date_time=(2026, 11, 30, 9, 30, 0))
+            target.writestr(fixed, content, zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 

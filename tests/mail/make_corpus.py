@@ -52,6 +52,9 @@ def build(mail: Mail) -> bytes:
     for filename, kind, data in mail.files:
         main, sub = kind.split("/")
         message.add_attachment(data, maintype=main, subtype=sub, filename=filename)
+    for number, part in enumerate(message.walk()):  # fixed boundaries: the same bytes each run
+        if part.is_multipart():
+            part.set_boundary(f"={mail.name}-{number}=")
     return bytes(message)
 
 

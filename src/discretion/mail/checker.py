@@ -18,9 +18,10 @@ Findings say what and how many, never the words of the body.
 
 from __future__ import annotations
 
-from discretion.mail.detect import Evidence, sensitive_words, table_evidence, text_evidence
+from discretion.mail.detect import Evidence, sensitive_words, text_evidence
 from discretion.mail.parsing import Parsed, parse
 from discretion.mail.people import People, StudentRef
+from discretion.mail.sheets import table_evidence
 from discretion.mail.verdict import Finding, Level, Verdict
 from discretion.policy import Profile
 

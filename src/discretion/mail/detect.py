@@ -4,8 +4,7 @@ Pure functions over one unit (the body, or one attachment). A digit run is an
 ID only in the profile's format and with one of the profile's context words a
 few words away (or in a run of IDs that began with one), so phone numbers,
 dates and zip codes stay what they are. A letter grade counts only beside
-someone: a name, initials or an ID on the same line, or a table row whose
-other cells say who.
+someone: a name, initials or an ID on the same line (tables: ``sheets``).
 """
 
 from __future__ import annotations
@@ -17,134 +16,36 @@ from functools import cache
 
 from discretion.policy import Profile
 
-__all__ = ["Evidence", "sensitive_words", "text_evidence", "table_evidence"]
+__all__ = ["NAME", "Evidence", "context_pattern", "sensitive_words", "text_evidence"]
 
 _UPPER, _LOWER = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
 _WORD = rf"(?:[{_UPPER}][{_LOWER}]+(?:[-'’][{_UPPER}]?[{_LOWER}]+)?|(?:[A-Z]\.){{1,3}})"
-_NAME = rf"{_WORD}(?:[ \t]+{_WORD}){{0,3}}"
+NAME = rf"{_WORD}(?:[ \t]+{_WORD}){{0,3}}"
 _GRADE = r"(?P<grade>[A-F][+-]?)(?![\w+\-])"
 _LINE = re.compile(
-    rf"^[ \t]*(?:[-*•][ \t]*|\d+[.)][ \t]*)?(?P<who>{_NAME}|(?:ID[ \t#:]*)?\d{{5,12}})[ \t]*"
+    rf"^[ \t]*(?:[-*•][ \t]*|\d+[.)][ \t]*)?(?P<who>{NAME}|(?:ID[ \t#:]*)?\d{{5,12}})[ \t]*"
     rf"(?:[:=\t,|]|[ \t][-–—][ \t])[ \t]*(?:grade[ \t]*:?[ \t]*)?{_GRADE}[ \t]*(?:[.,;(]|$)",
     re.MULTILINE,
 )
 _PROSE = re.compile(
-    rf"(?P<who>{_NAME})(?:['’]s)?[ \t]+(?:(?:final|overall|midterm|course|letter)[ \t]+)?"
+    rf"(?P<who>{NAME})(?:['’]s)?[ \t]+(?:(?:final|overall|midterm|course|letter)[ \t]+)?"
     rf"(?:(?:grade|mark)[ \t]+(?:is|was|will[ \t]+be|of)|got|earned|received|gets)"
     rf"[ \t]+(?:an?[ \t]+)?{_GRADE}"
 )
-_NOT_PEOPLE = frozenset(
-    [
-        "grade",
-        "grades",
-        "subject",
-        "section",
-        "room",
-        "option",
-        "plan",
-        "part",
-        "question",
-        "level",
-        "type",
-        "class",
-        "category",
-        "note",
-        "item",
-        "step",
-        "appendix",
-        "table",
-        "figure",
-        "exhibit",
-        "schedule",
-        "block",
-        "group",
-        "team",
-        "lab",
-        "building",
-        "vitamin",
-        "size",
-        "row",
-        "column",
-        "track",
-        "version",
-        "phase",
-        "site",
-        "wing",
-        "floor",
-        "gate",
-        "lot",
-        "route",
-        "line",
-        "problem",
-        "exam",
-        "quiz",
-        "midterm",
-        "final",
-        "homework",
-        "project",
-        "average",
-        "median",
-        "mean",
-        "he",
-        "she",
-        "they",
-        "i",
-        "we",
-        "you",
-        "it",
-        "everyone",
-        "nobody",
-        "someone",
-        "student",
-        "students",
-        "answer",
-        "scale",
-        "rank",
-        "rating",
-        "status",
-        "priority",
-        "tier",
-        "zone",
-        "unit",
-        "course",
-        "term",
-        "semester",
-        "hi",
-        "dear",
-        "thanks",
-        "regards",
-        "best",
-        "cheers",
-        "ps",
-        "re",
-        "fwd",
-        "to",
-        "from",
-        "cc",
-        "date",
-        "sent",
-        "the",
-        "this",
-        "that",
-        "my",
-        "our",
-        "your",
-        "their",
-        "his",
-        "her",
-        "total",
-        "overall",
-        "letter",
-        "score",
-        "mark",
-        "result",
-        "hepatitis",
-    ]
-)
-_GRADE_HEADER = re.compile(r"\b(?:grade|letter|mark)s?\b", re.IGNORECASE)
-_NAME_HEADER = re.compile(r"\b(?:name|student|first|last|surname|kerberos|e-?mail)\b", re.I)
-_LETTER = re.compile(r"[A-F][+-]?")
-_NUMBER = re.compile(r"\d{1,3}(?:\.\d+)?%?")
+# words that stand before a grade but are not a person
+_NOT_PEOPLE = frozenset([
+    "grade", "grades", "subject", "section", "room", "option", "plan", "part", "question",
+    "level", "type", "class", "category", "note", "item", "step", "appendix", "table",
+    "figure", "exhibit", "schedule", "block", "group", "team", "lab", "building", "vitamin",
+    "size", "row", "column", "track", "version", "phase", "site", "wing", "floor", "gate",
+    "lot", "route", "line", "problem", "exam", "quiz", "midterm", "final", "homework",
+    "project", "average", "median", "mean", "he", "she", "they", "i", "we", "you", "it",
+    "everyone", "nobody", "someone", "student", "students", "answer", "scale", "rank",
+    "rating", "status", "priority", "tier", "zone", "unit", "course", "term", "semester",
+    "hi", "dear", "thanks", "regards", "best", "cheers", "ps", "re", "fwd", "to", "from",
+    "cc", "date", "sent", "the", "this", "that", "my", "our", "your", "their", "his", "her",
+    "total", "overall", "letter", "score", "mark", "result", "hepatitis",
+])  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -180,7 +81,7 @@ def sensitive_words(text: str, words: Iterable[str]) -> list[str]:
 
 
 @cache
-def _context(words: tuple[str, ...]) -> re.Pattern[str]:
+def context_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(
         r"\s*".join(re.escape(part) for part in word.split())
         for word in sorted(words, key=len, reverse=True)
@@ -189,7 +90,7 @@ def _context(words: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def _ids(text: str, profile: Profile) -> set[str]:
-    context = _context(profile.id_context_words)
+    context = context_pattern(profile.id_context_words)
     found: set[str] = set()
     last_end = -1
     for match in profile.student_id_pattern.finditer(text):
@@ -228,47 +129,4 @@ def text_evidence(text: str, profile: Profile) -> Evidence:
             evidence.in_full += len([p for p in who.split() if len(p.strip(".")) > 1]) >= 2
     evidence.students |= evidence.ids
     evidence.words = set(sensitive_words(text, profile.sensitive_subject_words))
-    return evidence
-
-
-def _header_row(table: tuple[tuple[str, ...], ...]) -> int | None:
-    for index, row in enumerate(table[:5]):
-        if any(_GRADE_HEADER.search(cell) or _NAME_HEADER.search(cell) for cell in row):
-            return index
-    return None
-
-
-def table_evidence(table: tuple[tuple[str, ...], ...], profile: Profile) -> Evidence:
-    """Return the IDs and identified grades of a table (a CSV file or a worksheet)."""
-    evidence = Evidence()
-    start = _header_row(table)
-    header = table[start] if start is not None else ()
-    context = _context(profile.id_context_words)
-    id_columns = {i for i, cell in enumerate(header) if context.search(cell)}
-    grade_columns = {i for i, cell in enumerate(header) if _GRADE_HEADER.search(cell)}
-    name_columns = {i for i, cell in enumerate(header) if _NAME_HEADER.search(cell)}
-    for row in table[(start + 1 if start is not None else 0) :]:
-        ids = {
-            m.group()
-            for i in id_columns
-            if i < len(row)
-            for m in profile.student_id_pattern.finditer(row[i])
-        }
-        evidence.ids |= ids
-        names = [row[i] for i in name_columns if i < len(row) and row[i]]
-        if not header:  # no header: a cell that looks like a full name says who
-            names = [c for c in row if re.fullmatch(rf"{_NAME}", c) and len(c.split()) >= 2]
-        if grade_columns:  # a grade column holds letters or marks
-            cells = [row[i] for i in grade_columns if i < len(row)]
-            grades = [c for c in cells if _LETTER.fullmatch(c) or _NUMBER.fullmatch(c)]
-        else:  # otherwise only a cell that is a letter grade and nothing else
-            grades = [c for c in row if _LETTER.fullmatch(c)]
-        if grades and (names or ids):
-            evidence.grades += 1
-            who = " ".join(names) or min(ids)
-            evidence.students.add(who)
-            evidence.in_full += len(who.split()) >= 2 or "," in who
-    evidence.students |= evidence.ids
-    flat = " ".join(" ".join(row) for row in table)
-    evidence.words = set(sensitive_words(flat, profile.sensitive_subject_words))
     return evidence

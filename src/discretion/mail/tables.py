@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 
@@ -22,6 +26,20 @@ MAX_ROWS = 5000  # rows read per table; a batch is found long before
 MAX_COLUMNS = 64
 Table = tuple[tuple[str, ...], ...]
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_QUIET = threading.Lock()
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Keep pypdf from logging while it reads an attachment: its messages may quote the file."""
+    logger = logging.getLogger("pypdf")
+    with _QUIET:
+        level = logger.level
+        logger.setLevel(logging.CRITICAL + 1)
+        try:
+            yield
+        finally:
+            logger.setLevel(level)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +102,11 @@ def read_attachment(name: str, content_type: str, data: bytes) -> Attachment:
         Exception: whatever the file's reader raises on a broken file.
     """
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
+    with _quiet():
+        return _read(name, suffix, content_type, data)
+
+
+def _read(name: str, suffix: str, content_type: str, data: bytes) -> Attachment:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if suffix == "csv" or content_type == "text/csv":
