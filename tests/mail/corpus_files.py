@@ -31,7 +31,7 @@ def xlsx(*sheets: list[list[object]]) -> bytes:
 
 
 def _fixed_times(data: bytes) -> bytes:
-    """Return the workbook with fixed times in its zip entries and properties: same bytes each run."""
+    """Return the workbook with fixed times in its zip entries and properties (stable bytes)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
         for entry in source.infolist():
