@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from discretion.mail.checker import check
-from discretion.mail.people import RosterPeople, Student
+from discretion.mail.people import RosterPeople, Student, StudentRef
 from discretion.mail.verdict import Level, MailError, Verdict
 from discretion.policy import Profile, load_profile
 from tests.mail.corpus_files import pdf, xlsx
@@ -209,6 +209,25 @@ def test_people_find_students_named_in_prose() -> None:
     assert verdict.students == 1 and verdict.level is Level.BLOCK  # the public may not know
 
 
+def test_people_find_students_named_in_the_subject() -> None:
+    named = check(message("See me.", subject="Jane Doe"), MIT, people=roster())
+    assert named.students == 1 and named.level is Level.PASS  # a name alone is directory
+    raw = message("See me.", subject="Jane Doe: grades", to="mom@example.com")
+    assert "mail.recipient_not_permitted" in rules(check(raw, MIT, people=roster()))
+
+
+def test_a_student_found_twice_counts_once() -> None:
+    verdict = check(message("Jane Doe: B+", to="ta@mit.edu"), MIT, people=roster())
+    assert verdict.students == 1
+    assert "identifies 1 student in full" in verdict.findings[0].message
+
+
+def test_the_federal_baseline_reads_any_id_named_as_one() -> None:
+    ferpa = load_profile("ferpa")
+    assert check(message("student ID 1234567"), ferpa).level is Level.WARN
+    assert check(message("call 6172531000"), ferpa).level is Level.PASS
+
+
 # ---- what the checker never does ----
 
 
@@ -216,6 +235,22 @@ def test_people_find_students_named_in_prose() -> None:
 def test_input_that_is_not_a_message_raises_mail_error(raw: bytes) -> None:
     with pytest.raises(MailError):
         check(raw, MIT)
+
+
+def test_text_instead_of_bytes_raises_mail_error() -> None:
+    with pytest.raises(MailError, match="must be given as bytes"):
+        check("Subject: hi\n\nbody", MIT)  # type: ignore[arg-type]
+
+
+class _Failing(RosterPeople):
+    def find(self, text: str) -> list[StudentRef]:
+        raise RuntimeError("the directory is down")
+
+
+def test_a_failure_while_judging_is_a_warning_not_an_exception() -> None:
+    verdict = check(message("Jane Doe: B+"), MIT, people=_Failing(MIT, []))
+    assert rules(verdict) == {"mail.not_checked"} and verdict.level is Level.WARN
+    assert "down" not in json.dumps(verdict.to_json())
 
 
 def test_no_finding_repeats_the_body() -> None:

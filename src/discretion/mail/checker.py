@@ -63,7 +63,10 @@ def check(raw: bytes, profile: Profile, *, people: People | None = None) -> Verd
 
 def _units(parsed: Parsed, profile: Profile) -> list[tuple[str, Evidence, str]]:
     """Return each unit of the message: where it is, what it reveals, and its text for people."""
-    units = [("body", text_evidence(parsed.body, profile), parsed.body)]
+    units = [
+        ("subject", text_evidence(parsed.subject, profile), parsed.subject),
+        ("body", text_evidence(parsed.body, profile), parsed.body),
+    ]
     for attachment in parsed.attachments:
         evidence = text_evidence(attachment.text, profile)
         for table in attachment.tables:
@@ -89,8 +92,9 @@ def _judge(parsed: Parsed, profile: Profile, people: People | None) -> Verdict:
     refs = _found(people, [text for _, _, text in units])
     findings += _batches(units, total, profile)
     sensitive = bool(total.grades or total.ids or total.words or subject_words)
-    students = len(total.students) + len([r for r in refs if r.id not in total.students])
-    in_full = total.in_full + len(total.ids) + len([r for r in refs if r.in_full])
+    # the same student may be found twice (by the store, and beside a grade): count the larger
+    students = max(len(total.students), len(refs))
+    in_full = max(total.in_full + len(total.ids), len([r for r in refs if r.in_full]))
     if sensitive and in_full:
         findings.append(Finding(
             "mail.identified_student", Level.WARN,
