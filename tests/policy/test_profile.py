@@ -122,6 +122,32 @@ def test_a_profile_file_can_be_loaded_by_path(tmp_path: Path) -> None:
         (("inspection_days = 45", "inspection_days = 4.5"), "a whole number of days, 1 or more"),
         (("inspection_days = 45", "inspection_days = true"), "a whole number of days, 1 or more"),
         (("inspection_days = 45", "inspect_days = 45"), "missing key 'inspection_days'"),
+        (("batch_threshold = 3", "batch_limit = 3"), "missing key 'batch_threshold'"),
+        (
+            ('student_id_pattern = "\\\\b9', 'student_id_pattern = "(\\\\b9'),
+            "`email.student_id_pattern` is not a valid regular expression",
+        ),
+        (
+            ('student_id_pattern = "\\\\b9\\\\d{8}\\\\b"', "student_id_pattern = 9"),
+            "`email.student_id_pattern` must be a regular expression",
+        ),
+        (
+            ('student_id_pattern = "\\\\b9\\\\d{8}\\\\b"', 'student_id_pattern = ""'),
+            "`email.student_id_pattern` must be a regular expression",
+        ),
+        (
+            ('student_id_pattern = "\\\\b9\\\\d{8}\\\\b"', 'student_id_pattern = "\\\\d*"'),
+            "`email.student_id_pattern` must not match empty text",
+        ),
+        (('id_context_words = ["ID",', 'id_context_words = [" ",'), "must name at least one word"),
+        (('id_context_words = ["ID",', "id_context_words = [1,"), "must be a list of strings"),
+        (("batch_threshold = 3", "batch_threshold = 1"), "`email.batch_threshold` must be a whole"),
+        (("batch_threshold = 3", "batch_threshold = true"), "a whole number, 2 or more"),
+        (("batch_threshold = 3", 'batch_threshold = "3"'), "a whole number, 2 or more"),
+        (
+            ('warn_action = "header"', 'warn_action = "bounce"'),
+            "unknown `email.warn_action` `bounce`; known: header, reject",
+        ),
     ],
 )
 def test_a_malformed_profile_is_refused_with_the_reason(
@@ -141,3 +167,21 @@ def test_an_unknown_profile_names_the_built_in_ones() -> None:
 
 def test_the_federal_baseline_gives_45_days_to_inspect(ferpa: Profile) -> None:
     assert ferpa.inspection_days == 45 and "cfr.99.10.b" in ferpa.cites["record_keeping"]
+
+
+def test_the_email_facts_differ_between_institutions(mit: Profile, ferpa: Profile) -> None:
+    assert mit.student_id_pattern.search("MIT ID 912345678")
+    assert not mit.student_id_pattern.search("call 6172531000")
+    assert ferpa.student_id_pattern.search("student number 1234567")
+    assert "MIT ID" in mit.id_context_words and "MIT ID" not in ferpa.id_context_words
+    assert mit.batch_threshold == ferpa.batch_threshold == 3
+    assert mit.warn_action == "header"
+
+
+def test_an_empty_list_of_id_context_words_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "broken.toml"
+    start = MIT_TOML.index("id_context_words = [")
+    end = MIT_TOML.index("\n", start)
+    path.write_text(MIT_TOML[:start] + "id_context_words = []" + MIT_TOML[end:])
+    with pytest.raises(ProfileError, match="`email.id_context_words` must name at least one word"):
+        load_profile(path)

@@ -13,6 +13,7 @@ from discretion.cli import (
     access_requests,
     advise,
     changes,
+    email_check,
     examples,
     grants,
     records,
@@ -189,4 +190,5 @@ grants.register(app)
 service.register(app)
 access_requests.register(app)
 waivers.register(app)
+email_check.register(app)
 smtp_guard.register(app)

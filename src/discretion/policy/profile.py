@@ -6,6 +6,7 @@ no institution's literals themselves.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -18,9 +19,11 @@ from discretion.policy.clauses import CLAUSES
 from discretion.policy.errors import ProfileError, UnknownInformationError
 from discretion.policy.vocabulary import Level
 
-__all__ = ["BUILTIN_PROFILES", "ItemTraits", "Office", "Profile", "load_profile"]
+__all__ = ["BUILTIN_PROFILES", "WARN_ACTIONS", "ItemTraits", "Office", "Profile", "load_profile"]
 
 BUILTIN_PROFILES = ("mit", "ferpa")
+# what the SMTP guard may do with a message that draws a warning
+WARN_ACTIONS = ("header", "reject")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -62,6 +65,11 @@ class Profile:
     cites: Mapping[str, tuple[str, ...]]
     inspection_days: int = 45  # days to let a student inspect their records after asking
     inspection_copy_days: int = 30  # days a released copy of those records is kept
+    # [email]: how the email checker recognises IDs and batches, and what a warning does
+    student_id_pattern: re.Pattern[str] = re.compile(r"\b\d{7,10}\b")
+    id_context_words: tuple[str, ...] = ("ID",)
+    batch_threshold: int = 3
+    warn_action: str = "header"
 
     @property
     def directory_items(self) -> tuple[str, ...]:
@@ -218,7 +226,40 @@ def _build(data: Mapping[str, Any], origin: str) -> Profile:
         cites=cites,
         inspection_days=_days(data["record_keeping"], "inspection_days", origin),
         inspection_copy_days=_days(data["record_keeping"], "inspection_copy_days", origin),
+        **_email(data["email"], origin),
     )
+
+
+def _email(table: Mapping[str, Any], origin: str) -> dict[str, Any]:
+    """Return the checker's facts of the `[email]` table, each checked."""
+    pattern = table["student_id_pattern"]
+    if not isinstance(pattern, str) or not pattern:
+        raise ProfileError(f"{origin}: `email.student_id_pattern` must be a regular expression")
+    try:
+        compiled = re.compile(pattern)
+    except re.error as error:
+        raise ProfileError(
+            f"{origin}: `email.student_id_pattern` is not a valid regular expression: {error}"
+        ) from None
+    if compiled.search("") is not None:
+        raise ProfileError(f"{origin}: `email.student_id_pattern` must not match empty text")
+    words = _strings(table, "id_context_words", origin)
+    if not words or not all(word.strip() for word in words):
+        raise ProfileError(f"{origin}: `email.id_context_words` must name at least one word")
+    threshold = table["batch_threshold"]
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 2:
+        raise ProfileError(f"{origin}: `email.batch_threshold` must be a whole number, 2 or more")
+    action = table["warn_action"]
+    if action not in WARN_ACTIONS:
+        raise ProfileError(
+            f"{origin}: unknown `email.warn_action` `{action}`; known: {', '.join(WARN_ACTIONS)}"
+        )
+    return {
+        "student_id_pattern": compiled,
+        "id_context_words": tuple(words),
+        "batch_threshold": threshold,
+        "warn_action": action,
+    }
 
 
 def _days(table: Mapping[str, Any], key: str, origin: str) -> int:

@@ -1,0 +1,53 @@
+"""The checker with the store's people: students it names, recipients ruled on stored facts."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+from discretion.mail.checker import check
+from discretion.mail.store_people import StorePeople
+from discretion.mail.verdict import Level
+from discretion.services import Context
+
+
+def _message(body: str, to: str) -> bytes:
+    mail = EmailMessage()
+    mail["From"] = "emmy@test.edu"
+    mail["To"] = to
+    mail["Subject"] = "Note"
+    mail.set_content(body)
+    return bytes(mail)
+
+
+def test_the_store_names_students_by_name_username_and_address(sample: Context) -> None:
+    with sample.transaction() as session:
+        people = StorePeople(session, sample.profile)
+        assert [r.id for r in people.find("Ada Lovelace and alan@test.edu")] == ["u-ada", "u-alan"]
+        assert people.find("Lovelace and the weather") == []  # a surname alone is not read
+        # a username is read as a whole word, even one that is also a given name (`ada`)
+        assert [r.id for r in people.find("ask ada")] == ["u-ada"]
+
+
+def test_a_teaching_assistant_may_have_the_grades_and_a_parent_is_referred(
+    sample: Context,
+) -> None:
+    raw = _message("Ada Lovelace: B+", "kurt@test.edu, anne@example.com")
+    with sample.transaction() as session:
+        verdict = check(raw, sample.profile, people=StorePeople(session, sample.profile))
+    refused = [f for f in verdict.findings if f.rule == "mail.recipient_not_permitted"]
+    assert verdict.level is Level.BLOCK
+    assert [f.message.split("`")[1] for f in refused] == ["anne@example.com"]
+    assert "faq.parents" in refused[0].cites
+
+
+def test_an_address_the_store_does_not_know_is_the_public(sample: Context) -> None:
+    with sample.transaction() as session:
+        people = StorePeople(session, sample.profile)
+        assert not people.may_receive("u-ada", "someone@example.org", ("grades",)).allowed
+        assert people.may_receive("u-ada", "kurt@test.edu", ("grades",)).allowed
+
+
+def test_a_question_the_service_cannot_answer_counts_as_refused(sample: Context) -> None:
+    with sample.transaction() as session:
+        refused = StorePeople(session, sample.profile).may_receive("u-nobody", "x@y.z", ("name",))
+    assert not refused.allowed and refused.rules == ("mail.not_checked",)
