@@ -5,7 +5,7 @@ from __future__ import annotations
 from email.message import EmailMessage
 
 from discretion.mail.checker import check
-from discretion.mail.store_people import StorePeople
+from discretion.mail.store_people import StorePeople, store_checker
 from discretion.mail.verdict import Level
 from discretion.services import Context
 
@@ -51,3 +51,16 @@ def test_a_question_the_service_cannot_answer_counts_as_refused(sample: Context)
     with sample.transaction() as session:
         refused = StorePeople(session, sample.profile).may_receive("u-nobody", "x@y.z", ("name",))
     assert not refused.allowed and refused.rules == ("mail.not_checked",)
+
+
+def test_the_guard_s_store_checker_rules_each_message_in_a_session_of_its_own(
+    sample: Context,
+) -> None:
+    checked = store_checker(sample)
+    outside = checked(_message("Ada Lovelace got an A in 8.01.", "recruiter@acme.example"))
+    assert outside.level is Level.BLOCK
+    assert "mail.recipient_not_permitted" in {f.rule for f in outside.findings}
+    teacher = checked(_message("Ada Lovelace got an A in 8.01.", "emmy@test.edu"))
+    assert teacher.level is Level.WARN and "mail.recipient_not_permitted" not in {
+        f.rule for f in teacher.findings
+    }

@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
-from discretion.cli.common import JsonOption, ProfileOption, echo_json, fail
+from discretion.cli.common import DatabaseOption, JsonOption, ProfileOption, echo_json, fail, store
 from discretion.mail.checker import check
 from discretion.mail.parsing import MAX_BYTES
+from discretion.mail.store_people import store_checker
 from discretion.mail.verdict import MailError, Verdict
 from discretion.policy import DiscretionError, load_profile
 
@@ -55,22 +56,34 @@ def email_check(
         str, typer.Argument(metavar="FILE.eml|-", help="The message, or - for stdin.")
     ],
     as_json: JsonOption = False,
+    use_store: Annotated[
+        bool,
+        typer.Option(
+            "--store",
+            help="Also find students by name in the store, and ask the "
+            "policy whether each recipient may receive what is sent.",
+        ),
+    ] = False,
+    database: DatabaseOption = None,
     profile_name: ProfileOption = "mit",
 ) -> None:
     """Check an email about students before sending it: exit 0 pass, 3 warn, 4 block.
 
     The checker reads the subject, the body (without quoted replies or the
     signature) and CSV, XLSX, PDF and text attachments. It never prints the
-    body's words.
+    body's words. With --store it also knows the students of the store by
+    name, username and address, and asks the policy about each recipient.
     """
-    try:
-        profile = load_profile(profile_name)
-    except DiscretionError as error:
-        fail(str(error))
     raw = _read(source)
     try:
-        verdict = check(raw, profile)
+        if use_store:
+            with store(database, profile_name) as context:
+                verdict = store_checker(context)(raw)
+        else:
+            verdict = check(raw, load_profile(profile_name))
     except MailError as error:
+        fail(str(error))
+    except DiscretionError as error:
         fail(str(error))
     if as_json:
         echo_json(verdict.to_json())

@@ -14,9 +14,10 @@ from typing import Annotated
 
 import typer
 
-from discretion.cli.common import ProfileOption, fail
+from discretion.cli.common import DatabaseOption, ProfileOption, fail, failing
 from discretion.mail.guard import (
     DEFAULT_MAX_SIZE,
+    Checker,
     GuardConfig,
     WarnAction,
     build_controller,
@@ -25,6 +26,7 @@ from discretion.mail.guard import (
 from discretion.mail.passwords import Authenticator, AuthFileError, load_auth_file
 from discretion.mail.relay import Relay
 from discretion.policy import DiscretionError, load_profile
+from discretion.services.context import open_context
 
 __all__ = ["register"]
 
@@ -93,8 +95,12 @@ def smtp_guard(
     listen: Annotated[str, typer.Option(help="Where clients submit: HOST:PORT.")],
     relay: Annotated[str, typer.Option(help="The real relay: HOST:PORT.")],
     on_warn: Annotated[
-        WarnAction, typer.Option(help="Mark a warned message with a header, or reject it.")
-    ] = WarnAction.HEADER,
+        WarnAction | None,
+        typer.Option(
+            help="Mark a warned message with a header, or reject it "
+            "[default: the profile's email.warn_action]."
+        ),
+    ] = None,
     override_log: Annotated[
         Path | None, typer.Option(help="JSON-lines file of overrides (needed with reject).")
     ] = None,
@@ -107,6 +113,15 @@ def smtp_guard(
         Path | None, typer.Option(help="`user:scrypt$...` lines; AUTH after STARTTLS.")
     ] = None,
     relay_timeout: Annotated[float, typer.Option(min=1, help="Seconds to wait on the relay.")] = 30,
+    use_store: Annotated[
+        bool,
+        typer.Option(
+            "--store",
+            help="Also find students by name in the store, and ask the "
+            "policy whether each recipient may receive what is sent.",
+        ),
+    ] = False,
+    database: DatabaseOption = None,
     profile_name: ProfileOption = "mit",
 ) -> None:
     """Check mail about students between mail clients and the real relay.
@@ -118,20 +133,29 @@ def smtp_guard(
     """
     host, port = parse_address("--listen", listen)
     relay_host, relay_port = parse_address("--relay", relay)
-    if on_warn is WarnAction.REJECT and override_log is None:
-        fail("--on-warn reject needs --override-log PATH to record the overrides it allows")
-    tls = _tls(tls_cert, tls_key)
-    users = _authenticator(auth_file, tls is not None)
     try:
         profile = load_profile(profile_name)
     except DiscretionError as error:
         fail(str(error))
+    action = on_warn or WarnAction(profile.warn_action)
+    if action is WarnAction.REJECT and override_log is None:
+        fail("rejecting warned mail (--on-warn reject, or the profile's email.warn_action) "
+             "needs --override-log PATH to record the overrides it allows")  # fmt: skip
+    tls = _tls(tls_cert, tls_key)
+    users = _authenticator(auth_file, tls is not None)
     from discretion.mail.checker import check  # the checker loads only when the guard runs
 
-    config = GuardConfig(Relay(relay_host, relay_port, relay_timeout), on_warn, override_log,
+    checker: Checker = functools.partial(check, profile=profile)
+    if use_store:
+        from discretion.mail.store_people import store_checker
+
+        with failing():
+            context = open_context(database, profile_name)
+            checker = store_checker(context)
+    config = GuardConfig(Relay(relay_host, relay_port, relay_timeout), action, override_log,
                          max_size)  # fmt: skip
-    controller = build_controller(functools.partial(check, profile=profile), config, host=host,
-                                  port=port, tls=tls, authenticator=users)  # fmt: skip
+    controller = build_controller(checker, config, host=host, port=port, tls=tls,
+                                  authenticator=users)  # fmt: skip
     _quiet_logs()
     try:
         controller.start()

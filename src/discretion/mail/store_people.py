@@ -11,16 +11,21 @@ as refused: the checker fails closed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from discretion.mail.checker import check
 from discretion.mail.people import Permission, StudentRef, permission_of
+from discretion.mail.verdict import Verdict
 from discretion.policy import DiscretionError, Profile
 from discretion.services import asking
+from discretion.services.context import Context
 from discretion.services.mail_lookups import person_id_by_email, student_finder
+from discretion.services.redaction import Verifier
 
-__all__ = ["StorePeople"]
+__all__ = ["StorePeople", "store_checker"]
 
 
 class StorePeople:
@@ -29,12 +34,14 @@ class StorePeople:
     Args:
         session: an open session of the store (read only).
         profile: the institution's profile, to rule with.
+        finder: the students' scanner, when one built before is reused (the
+            guard builds it once); else built from the session.
     """
 
-    def __init__(self, session: Session, profile: Profile) -> None:
+    def __init__(self, session: Session, profile: Profile, finder: Verifier | None = None) -> None:
         self.session = session
         self.profile = profile
-        self._finder = student_finder(session)
+        self._finder = finder if finder is not None else student_finder(session)
 
     def find(self, text: str) -> list[StudentRef]:
         """Return the students of the store that ``text`` names in full."""
@@ -54,3 +61,19 @@ class StorePeople:
             return permission_of(asking.ask(self.session, self.profile, question).ruling)
         except DiscretionError:
             return Permission(False, ("mail.not_checked",), ())
+
+
+def store_checker(context: Context) -> Callable[[bytes], Verdict]:
+    """Return a checker that looks students and recipients up in the store.
+
+    The students' scanner is built once, now (restart to see students added
+    later); each message is checked in a read-only session of its own.
+    """
+    with context.transaction() as session:
+        finder = student_finder(session)
+
+    def checked(raw: bytes) -> Verdict:
+        with context.transaction() as session:
+            return check(raw, context.profile, people=StorePeople(session, context.profile, finder))
+
+    return checked
