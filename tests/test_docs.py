@@ -34,7 +34,7 @@ def test_ask_example_prints_what_the_readme_shows(example: Path) -> None:
 
 SECURITY = ROOT / "docs" / "security.md"
 _CITED = re.compile(
-    r"`((?:(?:api|cli|services|store|faults|policy|web)/)?test_\w+\.py)(?:::(\w+))?`"
+    r"`((?:(?:api|cli|services|store|faults|policy|web|mail)/)?test_\w+\.py)(?:::(\w+))?`"
 )
 
 
