@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from discretion.mail.checker import check
+from discretion.mail.detect import text_evidence
 from discretion.mail.people import RosterPeople, Student, StudentRef
 from discretion.mail.verdict import Level, MailError, Verdict
 from discretion.policy import Profile, load_profile
@@ -107,6 +108,13 @@ def test_two_grades_warn_and_three_block() -> None:
     two = "Jane Doe: A\nOmar Haddad: B\n"
     assert check(message(two), MIT).level is Level.WARN
     assert check(message(two + "Lena Fischer: C\n"), MIT).level is Level.BLOCK
+
+
+def test_grades_are_found_whatever_the_line_endings() -> None:
+    # found by the benchmark: "Renée Dubé: B+" before a CRLF was not read as a grade
+    for ending in ("\n", "\r\n", "\r"):
+        text = ending.join(["Renée Dubé: B+", "Omar Haddad: A-", "Lena Fischer: C", ""])
+        assert text_evidence(text, MIT).grades == 3, repr(ending)
 
 
 def test_the_batch_threshold_comes_from_the_profile() -> None:

@@ -115,7 +115,8 @@ def _who(raw: str, profile: Profile) -> str | None:
 
 
 def text_evidence(text: str, profile: Profile) -> Evidence:
-    """Return the IDs, identified grades and sensitive words of free text."""
+    """Return the IDs, identified grades and sensitive words of free text (any line endings)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     evidence = Evidence(ids=_ids(text, profile))
     seen: set[tuple[int, int]] = set()
     for pattern in (_LINE, _PROSE):
