@@ -42,8 +42,8 @@ RUN = "from discretion.cli.main import app\napp(prog_name='discretion')\n"
         (["--listen", "127.0.0.1:10025", "--relay", "relay:99999"],
          "discretion: --relay wants HOST:PORT, such as 127.0.0.1:10025, not `relay:99999`"),
         (["--listen", "127.0.0.1:10025", "--relay", "relay:25", "--on-warn", "reject"],
-         "discretion: --on-warn reject needs --override-log PATH to record the overrides "
-         "it allows"),
+         "discretion: rejecting warned mail (--on-warn reject, or the profile's "
+         "email.warn_action) needs --override-log PATH to record the overrides it allows"),
         (["--listen", "127.0.0.1:10025", "--relay", "relay:25", "--auth-file", "users"],
          "discretion: --auth-file needs --tls-cert and --tls-key: AUTH is offered only "
          "after STARTTLS"),
@@ -55,6 +55,21 @@ def test_smtp_guard_bad_options_are_one_line_and_exit_2(args: list[str], expecte
     result = CliRunner().invoke(app, ["smtp-guard", *args])
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [expected]
+
+
+def test_smtp_guard_takes_its_warn_action_from_the_profile(tmp_path: Path) -> None:
+    mit = Path(__file__).parents[2] / "src" / "discretion" / "policy" / "profiles" / "mit.toml"
+    strict = tmp_path / "strict.toml"
+    text = mit.read_text()
+    assert 'warn_action = "header"' in text
+    strict.write_text(text.replace('warn_action = "header"', 'warn_action = "reject"'))
+    args = ["smtp-guard", "--listen", "127.0.0.1:10025", "--relay", "relay:25"]
+    refused = CliRunner().invoke(app, [*args, "--profile", str(strict)])
+    assert refused.exit_code == 2 and "rejecting warned mail" in refused.stderr
+    # the option still overrides the profile
+    header = CliRunner().invoke(app, [*args, "--profile", str(strict), "--on-warn", "header",
+                                      "--max-size", "0"])  # fmt: skip
+    assert header.exit_code == 2 and "rejecting warned mail" not in header.stderr
 
 
 @pytest.fixture
