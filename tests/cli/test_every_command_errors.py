@@ -3,9 +3,10 @@
 The tree of commands is read from the app itself, so a new command is
 tested without being listed here. Each runs with no arguments, with an
 unknown option, and with hostile values in each of its parameters, on a
-migrated, empty SQLite store, with ``--by``/``--as`` naming nobody. The
-servers' listening is stubbed: whatever input gets past their checks does
-not open a socket.
+migrated, empty SQLite store, with ``--by``/``--as`` naming nobody; then
+again on the sample campus as its Registrar, so that hostile ids and values
+get past the check of who acts. The servers' listening is stubbed: whatever
+input gets past their checks does not open a socket.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typer.testing import CliRunner
 from discretion.cli import service, smtp_guard
 from discretion.cli.main import app
 from discretion.services import Context
+from tests.conftest import _sample
 from tests.databases import Templates
 
 runner = CliRunner()
@@ -39,6 +41,8 @@ HOSTILE = (
     "line\nbreak",
 )
 NOBODY = "no-such-person"
+REGISTRAR = "u-reg"  # of the sample campus
+SHARED = {"--database", "--profile"}  # declared once in cli/common.py; tried on the empty store
 # 0 ok, 1 unavailable or refused, 2 bad input, 3/4 email-check verdicts (warn, block)
 CODES = {0, 1, 2, 3, 4}
 SERVERS = {("serve",)}  # run without arguments, it would serve
@@ -50,6 +54,11 @@ def _leaves(command: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ..
             yield from _leaves(sub, (*path, name))
     else:
         yield path, command
+
+
+def _acts(command: Any) -> bool:
+    """Say whether a command names who acts (``--by`` or ``--as``)."""
+    return any(isinstance(p, TyperOption) and p.opts[0] in ("--by", "--as") for p in command.params)
 
 
 ROOT = typer.main.get_command(app)
@@ -68,7 +77,7 @@ def _plausible(param: TyperArgument | TyperOption) -> str:
     return "x"
 
 
-def _baseline(command: Any, url: str) -> list[tuple[Any, list[str]]]:
+def _baseline(command: Any, url: str, actor: str = NOBODY) -> list[tuple[Any, list[str]]]:
     """Return (parameter, its arguments) for the parameters a run gives by default."""
     parts: list[tuple[Any, list[str]]] = []
     for param in command.params:
@@ -79,7 +88,7 @@ def _baseline(command: Any, url: str) -> list[tuple[Any, list[str]]]:
         elif param.opts[0] == "--database":
             parts.append((param, ["--database", url]))
         elif param.opts[0] in ("--by", "--as"):
-            parts.append((param, [param.opts[0], NOBODY]))
+            parts.append((param, [param.opts[0], actor]))
         elif param.required:
             parts.append((param, [param.opts[0], _plausible(param)]))
     return parts
@@ -162,6 +171,31 @@ def test_every_command_misused_fails_in_one_line(
 
 def _nothing(context: Context) -> None:
     return None
+
+
+ACTING = [path for path, command in COMMANDS.items() if _acts(command)]
+
+
+@pytest.mark.usefixtures("no_listening")
+@pytest.mark.parametrize("path", ACTING, ids=" ".join)
+def test_every_command_fed_hostile_values_by_the_registrar_fails_in_one_line(
+    path: tuple[str, ...],
+    templates: Templates,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DISCRETION_DATABASE_URL", raising=False)
+    url = templates.fresh("sqlite", "sample", _sample, tmp_path)
+    command = COMMANDS[path]
+    parts = _baseline(command, url, REGISTRAR)
+    problems: list[str] = []
+    for param in command.params:
+        if isinstance(param, TyperOption) and (param.is_flag or param.opts[0] in SHARED):
+            continue
+        for value in HOSTILE:
+            problems += _problems(path, _with(parts, param, value), CODES)
+    assert not problems, "\n".join(problems)
 
 
 def test_help_shows_flags_without_a_type_or_default() -> None:

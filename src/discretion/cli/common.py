@@ -20,6 +20,7 @@ from discretion.services.errors import RefusedError
 from discretion.services.principals import Principal, principal_for_person
 
 __all__ = [
+    "MAX_ID",
     "AsOption",
     "ByOption",
     "DatabaseOption",
@@ -31,6 +32,8 @@ __all__ = [
     "failing",
     "store",
 ]
+
+MAX_ID = 2**63 - 1  # the largest id a store's integer column holds; a bigger one names nothing
 
 
 def _profile_value(value: str) -> str:

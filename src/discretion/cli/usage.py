@@ -32,11 +32,16 @@ __all__ = ["PROG", "DiscretionGroup", "one_line", "root", "version_line"]
 PROG = "discretion"
 _QUOTED = re.compile(r"'([^'\n]*)'")  # Click quotes names and values; we use backticks
 _NO_SUCH_OPTION = re.compile(r"^(No such option): (\S+)")
+_UNABLE = re.compile(r", unable to parse .*$")  # says again what "should be a valid ..." said
 _LONGEST = 400  # characters of a message kept; user input can be megabytes long
 
 
 def one_line(text: str) -> str:
-    """Return text on one printable line: whitespace runs become a space, controls are escaped."""
+    """Return text on one printable line: whitespace runs become a space, controls are escaped.
+
+    A line longer than 400 characters (a hostile value quoted whole) keeps its
+    start and its end, around an ellipsis.
+    """
     flat = " ".join(text.split())
     shown = "".join(
         char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
@@ -44,7 +49,10 @@ def one_line(text: str) -> str:
     )
     # Lone surrogates (undecodable bytes in argv) cannot be written as UTF-8.
     shown = shown.encode("utf-8", "backslashreplace").decode("utf-8")
-    return shown if len(shown) <= _LONGEST else shown[: _LONGEST - 1] + "…"
+    if len(shown) <= _LONGEST:
+        return shown
+    half = _LONGEST // 2  # keep the end too: it says what to do
+    return shown[:half] + "…" + shown[-half:]
 
 
 def _usage_message(error: UsageError) -> str:
@@ -61,8 +69,10 @@ def _usage_message(error: UsageError) -> str:
     else:
         message = error.format_message().strip().rstrip(".")
         message = _NO_SUCH_OPTION.sub(r"\1 `\2`", _QUOTED.sub(r"`\1`", message))
+        message = message.replace(": Value error, ", ": ").replace(": Input should", ": it should")
+        message = _UNABLE.sub("", message)
         what = message[:1].lower() + message[1:]
-    return one_line(f"{what}; see `{path} --help`")
+    return f"{one_line(what)}; see `{one_line(path)} --help`"
 
 
 def _is_utf8(text: str) -> bool:
@@ -103,7 +113,8 @@ class DiscretionGroup(TyperGroup):
             return super().main(standalone_mode=False, **run_args)
         for arg in sys.argv[1:] if args is None else args:
             if not _is_utf8(arg):
-                _leave(f"`{one_line(arg)}` is not UTF-8 text; see `{PROG} --help`", 2)
+                raw = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                _leave(f"`{one_line(raw)}` is not UTF-8 text; see `{PROG} --help`", 2)
         try:
             code = super().main(standalone_mode=False, **run_args)
         except UsageError as error:
