@@ -201,3 +201,9 @@ def test_advise_asks_officials_about_their_duties() -> None:
     result = _invoke("advise", stdin="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
     assert "PERMIT: this may be shared" in result.stdout
+    # each list of choices is shown once, as lines; the prompt repeats none of it
+    lines = result.stdout.splitlines()
+    assert sum(line.startswith("  share_class_list ") for line in lines) == 1
+    assert sum(line.startswith("  in_person ") for line in lines) == 1
+    assert "Answer [in_person]: " in result.stdout
+    assert "(in_person," not in result.stdout and "[]" not in result.stdout

@@ -42,6 +42,15 @@ def test_demo_builds_a_campus(empty: Context) -> None:
     assert json.loads(again.stdout)["id"] == "student-000001"
 
 
+def test_demo_on_a_store_that_holds_a_campus_refuses_in_one_line(sample: Context) -> None:
+    result = _run(sample, "demo", "--students", "4")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "discretion: the database already holds a campus (9 people); "
+        "use a new database, or import into this one\n"
+    )
+
+
 def test_directory_answers_withheld_and_unknown_alike(sample: Context) -> None:
     withheld, unknown = _run(sample, "directory", "u-grace"), _run(sample, "directory", "nobody")
     assert withheld.stdout == unknown.stdout == "no directory entry\n"

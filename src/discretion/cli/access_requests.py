@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from discretion.cli.common import (
+    MAX_ID,
     AsOption,
     ByOption,
     DatabaseOption,
@@ -28,7 +29,7 @@ app = typer.Typer(
     help="Requests to inspect one's records, and their clock (34 CFR 99.10).",
     no_args_is_help=True,
 )
-RequestArgument = Annotated[int, typer.Argument(help="The request's id.")]
+RequestArgument = Annotated[int, typer.Argument(min=1, max=MAX_ID, help="The request's id.")]
 ReasonOption = Annotated[str, typer.Option("--reason", help="Why, in one line.")]
 
 

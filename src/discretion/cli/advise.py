@@ -31,7 +31,7 @@ def _ask(step: Step, profile: Profile, answers: Answers) -> Value:
         text = "Answer (yes/no)"
     default = step.default if step.default is not None else ("" if not step.required else None)
     while True:
-        raw = str(typer.prompt(text, default=default))
+        raw = str(typer.prompt(text, default=default, show_default=bool(default)))
         value, error = validate(step, [raw], profile, answers)
         if value is not None:
             return value

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from discretion.cli.common import (
+    MAX_ID,
     AsOption,
     ByOption,
     DatabaseOption,
@@ -75,7 +76,7 @@ def suppress_command(
 
 
 def rescind_command(
-    suppression: Annotated[int, typer.Argument(help="The suppression's id.")],
+    suppression: Annotated[int, typer.Argument(min=1, max=MAX_ID, help="The suppression's id.")],
     by: ByOption,
     method: MethodOption = "written",
     database: DatabaseOption = None,
@@ -132,7 +133,7 @@ def consent_grant(
 
 @consent_app.command("revoke")
 def consent_revoke(
-    consent: Annotated[int, typer.Argument(help="The consent's id.")],
+    consent: Annotated[int, typer.Argument(min=1, max=MAX_ID, help="The consent's id.")],
     by: ByOption,
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",

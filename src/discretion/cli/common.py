@@ -5,18 +5,22 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
 from sqlalchemy.orm import Session
 
+from discretion.cli.usage import one_line
 from discretion.policy import DiscretionError
+from discretion.policy.profile import BUILTIN_PROFILES
 from discretion.services import Context, NotMigratedError, open_context
 from discretion.services.availability import UNAVAILABLE, is_locked
 from discretion.services.errors import RefusedError
 from discretion.services.principals import Principal, principal_for_person
 
 __all__ = [
+    "MAX_ID",
     "AsOption",
     "ByOption",
     "DatabaseOption",
@@ -29,11 +33,30 @@ __all__ = [
     "store",
 ]
 
+MAX_ID = 2**63 - 1  # the largest id a store's integer column holds; a bigger one names nothing
+
+
+def _profile_value(value: str) -> str:
+    """Refuse a profile no file can be (a NUL byte, a name too long) before anything opens it."""
+    if value in BUILTIN_PROFILES:
+        return value
+    try:
+        Path(value).is_file()
+    except (OSError, ValueError):
+        raise typer.BadParameter(
+            f"no profile can be named `{value}`; use one of {', '.join(BUILTIN_PROFILES)}"
+            " or the path of a profile file"
+        ) from None
+    return value
+
+
 ProfileOption = Annotated[
     str,
     typer.Option(
         "--profile",
         envvar="DISCRETION_PROFILE",
+        metavar="NAME|FILE",
+        callback=_profile_value,
         help="Institution profile: a built-in name (mit, ferpa) or a .toml path.",
     ),
 ]
@@ -42,6 +65,7 @@ DatabaseOption = Annotated[
     typer.Option(
         "--database",
         envvar="DISCRETION_DATABASE_URL",
+        metavar="URL",
         help="Database URL; an SQLite file under ./var when unset.",
         show_default=False,
     ),
@@ -51,12 +75,16 @@ ByOption = Annotated[
     str,
     typer.Option(
         "--by",
+        metavar="PERSON",
         help="Who makes the change (a person id); it is recorded in their name.",
         show_default=False,
     ),
 ]
 AsOption = Annotated[
-    str, typer.Option("--as", help="Who reads (a person id), as they would.", show_default=False)
+    str,
+    typer.Option(
+        "--as", metavar="PERSON", help="Who reads (a person id), as they would.", show_default=False
+    ),
 ]
 
 
@@ -71,7 +99,7 @@ def acting(session: Session, person_id: str) -> Principal:
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print a one-line error to stderr and exit (2: bad input, 1: anything else)."""
-    typer.echo(f"discretion: {message}", err=True)
+    typer.echo(f"discretion: {one_line(message)}", err=True)
     raise typer.Exit(code)
 
 

@@ -45,10 +45,9 @@ def _read(source: str) -> bytes:
             return file.read(MAX_BYTES + 1)
     except FileNotFoundError:
         fail(f"no such file `{source}`; give an .eml file, or - for standard input")
-    except OSError as error:
-        fail(
-            f"cannot read `{source}`: {error.strerror}; give an .eml file, or - for standard input"
-        )
+    except (OSError, ValueError) as error:  # ValueError: a NUL byte in the name
+        reason = getattr(error, "strerror", None) or "not a possible file name"
+        fail(f"cannot read `{source}`: {reason}; give an .eml file, or - for standard input")
 
 
 def email_check(

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from discretion.cli.common import (
+    MAX_ID,
     AsOption,
     ByOption,
     DatabaseOption,
@@ -83,7 +84,9 @@ def authorization_grant(
 
 @authorization_app.command("revoke")
 def authorization_revoke(
-    authorization: Annotated[int, typer.Argument(help="The authorisation's id.")],
+    authorization: Annotated[
+        int, typer.Argument(min=1, max=MAX_ID, help="The authorisation's id.")
+    ],
     by: ByOption,
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",
@@ -154,7 +157,7 @@ def web_grant(
 
 @web_app.command("revoke")
 def web_revoke(
-    permission: Annotated[int, typer.Argument(help="The permission's id.")],
+    permission: Annotated[int, typer.Argument(min=1, max=MAX_ID, help="The permission's id.")],
     by: ByOption,
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",

@@ -19,6 +19,7 @@ from discretion.cli import (
     records,
     service,
     smtp_guard,
+    usage,
     waivers,
 )
 from discretion.cli.common import DatabaseOption, JsonOption, ProfileOption, fail, failing
@@ -45,7 +46,10 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=usage.DiscretionGroup,  # usage errors as one line (cli/usage.py)
+    rich_markup_mode=None,  # plain help: `--json`, not `--json <bool>` in a box
 )
+app.callback()(usage.root)  # --version
 
 
 def _profile(name: str) -> Profile:
@@ -65,8 +69,9 @@ def _read_json(source: str) -> Any:
                 data, label = file.read(MAX_BYTES + 1), source
     except FileNotFoundError:
         fail(f"no such file `{source}`; give a JSON file, or - for standard input")
-    except OSError as error:
-        fail(f"cannot read `{source}`: {error.strerror}; give a JSON file, or - for standard input")
+    except (OSError, ValueError) as error:  # ValueError: a NUL byte in the name
+        reason = getattr(error, "strerror", None) or "not a possible file name"
+        fail(f"cannot read `{source}`: {reason}; give a JSON file, or - for standard input")
     try:
         return load_json(data, what=label)
     except MalformedJsonError as error:

@@ -29,6 +29,7 @@ from discretion.services.release import NOT_OPEN, release_record
 
 __all__ = ["db_app", "register"]
 
+MAX_DEMO_STUDENTS = 100_000  # a bigger campus takes hours to build; import a real one instead
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 
 
@@ -47,6 +48,10 @@ def import_command(
     profile: ProfileOption = "mit",
 ) -> None:
     """Import a OneRoster bundle and Discretion's CSV files beside it, all or nothing."""
+    try:
+        folder.is_dir()
+    except (OSError, ValueError):  # a name too long, or a NUL byte in it
+        fail(f"`{folder}` cannot be a folder; give the folder of a OneRoster bundle")
     with store(database, profile) as context, context.transaction() as session:
         summary = import_bundle(session, context.profile, folder)
     if as_json:
@@ -59,7 +64,9 @@ def import_command(
 
 
 def demo_command(
-    students: Annotated[int, typer.Option(min=1, help="How many students.")] = 500,
+    students: Annotated[
+        int, typer.Option(min=1, max=MAX_DEMO_STUDENTS, help="How many students.")
+    ] = 500,
     seed: Annotated[int, typer.Option(help="The same seed builds the same campus.")] = 1,
     as_json: JsonOption = False,
     database: DatabaseOption = None,

@@ -12,6 +12,7 @@ import uvicorn
 from uvicorn.supervisors import Multiprocess
 
 from discretion.cli.common import (
+    MAX_ID,
     AsOption,
     ByOption,
     DatabaseOption,
@@ -39,8 +40,8 @@ sessions_app = typer.Typer(help="People's sign-in sessions.", no_args_is_help=Tr
 
 def serve_command(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=256, help="Worker processes.")] = 1,
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",
 ) -> None:
@@ -176,7 +177,7 @@ def token_list(
 
 @token_app.command("revoke")
 def token_revoke(
-    token: Annotated[int, typer.Argument(help="The token's id.")],
+    token: Annotated[int, typer.Argument(min=1, max=MAX_ID, help="The token's id.")],
     by: ByOption,
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from discretion.cli.common import ByOption, DatabaseOption, ProfileOption, acting, store
+from discretion.cli.common import MAX_ID, ByOption, DatabaseOption, ProfileOption, acting, store
 from discretion.services.context import parse_moment
 from discretion.services.waivers import PURPOSES, record_waiver, revoke_waiver
 
@@ -39,7 +39,7 @@ def record_command(
 
 @app.command("revoke")
 def revoke_command(
-    waiver: Annotated[int, typer.Argument(help="The waiver's id.")],
+    waiver: Annotated[int, typer.Argument(min=1, max=MAX_ID, help="The waiver's id.")],
     by: ByOption,
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",

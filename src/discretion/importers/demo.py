@@ -19,14 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from faker import Faker
+from sqlalchemy import func, select
 
 from discretion.importers.bundle import ImportSummary, import_bundle
+from discretion.importers.errors import CampusExists
 from discretion.importers.extras import EXTRAS, OPTIONAL
 from discretion.importers.oneroster import FILES, IGNORED
 from discretion.services.changes import grant_authorization
 from discretion.services.context import Context
 from discretion.services.principals import IMPORTER, grant_role
 from discretion.services.waivers import record_waiver
+from discretion.store.models import Person
 
 __all__ = ["DEMO_PEOPLE", "build_demo", "write_demo_bundle"]
 
@@ -272,7 +275,15 @@ def _first_students_file(roster: list[dict[str, Any]], teachers: list[str]) -> l
 
 
 def build_demo(context: Context, students: int, seed: int) -> ImportSummary:
-    """Build the demo campus into the store, in one transaction."""
+    """Build the demo campus into the store, in one transaction.
+
+    Raises:
+        CampusExists: the store already holds people (a campus, demo or imported).
+    """
+    with context.transaction() as session:
+        people = session.scalar(select(func.count()).select_from(Person))
+    if people:
+        raise CampusExists(people)
     with tempfile.TemporaryDirectory(prefix="discretion-demo-") as tmp:
         folder = Path(tmp)
         write_demo_bundle(folder, students, seed)

@@ -1,14 +1,15 @@
 """Errors of the importers.
 
 DiscretionError (policy.errors)
-└── ImportRejected   a bundle that cannot be imported; nothing was written
+├── ImportRejected   a bundle that cannot be imported; nothing was written
+└── CampusExists     the demo campus asked for a store that already holds people
 """
 
 from __future__ import annotations
 
 from discretion.policy.errors import DiscretionError
 
-__all__ = ["ImportRejected", "shown"]
+__all__ = ["CampusExists", "ImportRejected", "shown"]
 
 _SHOWN = 80  # characters of a cell a message quotes
 
@@ -24,6 +25,17 @@ class ImportRejected(DiscretionError):
         if column is not None:
             where += f", column {column}"
         super().__init__(f"{where}: {reason}; nothing was imported")
+
+
+class CampusExists(DiscretionError):
+    """The demo campus cannot go into a store that already holds people."""
+
+    def __init__(self, people: int) -> None:
+        self.people = people
+        super().__init__(
+            f"the database already holds a campus ({people} people); "
+            "use a new database, or import into this one"
+        )
 
 
 def shown(value: str) -> str:
