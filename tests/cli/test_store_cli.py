@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -240,3 +241,33 @@ def test_ask_names_a_subject_by_its_code(sample: Context) -> None:
     assert answer["facts"]["by_subject"]["grades"][0]["subject"] == "8.01"
     unknown = _run(sample, "ask", "-", stdin=json.dumps({**question, "subject": "6.001"}))
     assert unknown.exit_code == 2 and "unknown subject `6.001`" in unknown.stderr
+
+
+def test_import_of_a_12_bundle_says_what_it_normalised(empty: Context) -> None:
+    bundle = SAMPLE_BUNDLE.parent.parent / "oneroster12" / "bulk"
+    result = _run(empty, "import", str(bundle))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("imported OneRoster 1.2: orgs (bulk), academicSessions (bulk)")
+    assert "  normalised: classes.csv classType Scheduled -> scheduled (2 rows)\n" in result.stdout
+    again = json.loads(_run(empty, "import", str(bundle), "--json").stdout)
+    assert again["version"] == "1.2" and again["counts"]["people"] == 4
+    assert {"file": "classes.csv", "column": "classType", "written": "Scheduled",
+            "token": "scheduled", "rows": 2} in again["normalised"]  # fmt: skip
+    found = _run(empty, "directory", "Sami Okafor")
+    assert found.stdout == "email: sam@test.edu\nname: Sami Okafor\n"
+    assert _run(empty, "directory", "Samuel Okafor").stdout == "no directory entry\n"
+
+
+def test_import_of_a_13_bundle_is_refused_in_one_line(empty: Context, tmp_path: Path) -> None:
+    bundle = tmp_path / "bundle"
+    shutil.copytree(SAMPLE_BUNDLE.parent.parent / "oneroster12" / "bulk", bundle)
+    manifest = bundle / "manifest.csv"
+    manifest.write_text(
+        manifest.read_text().replace("oneroster.version,1.2", "oneroster.version,1.3")
+    )
+    result = _run(empty, "import", str(bundle))
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith(
+        "manifest.csv line 3, column value: oneroster.version must be 1.1 or 1.2; "
+        "nothing was imported"
+    ), result.stderr

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import select, text
+from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
 from discretion.services import (
@@ -27,9 +28,10 @@ from discretion.store import Store
 from discretion.store.models import Base, Person
 from discretion.store.schema import _config, current_revision, head_revision, upgrade
 
-# Alembic cannot compare an expression index (ix_person_full_name): each database writes
-# the expression its own way. It is left out here; the lookup test shows it exists and is used.
-EXPRESSION_INDEXES = {"ix_person_full_name"}
+# Alembic cannot compare an expression index (ix_person_full_name, ix_person_preferred_name):
+# each database writes the expression its own way. They are left out here; the lookup tests
+# show they exist and are used.
+EXPRESSION_INDEXES = {"ix_person_full_name", "ix_person_preferred_name"}
 
 
 def _comparable(obj: object, name: str | None, kind: str, reflected: bool, other: object) -> bool:
@@ -131,12 +133,20 @@ def test_the_access_journal_refuses_changes(empty: Context, statement: str) -> N
         session.execute(text(statement))
 
 
-def test_the_full_name_lookup_uses_its_index(empty: Context) -> None:
+@pytest.mark.parametrize(
+    ("given", "family", "index"),
+    [
+        (Person.given_name, Person.family_name, "ix_person_full_name"),
+        (Person.preferred_given_name, Person.preferred_family_name, "ix_person_preferred_name"),
+    ],
+    ids=["legal", "preferred"],
+)
+def test_the_full_name_lookup_uses_its_index(
+    empty: Context, given: Any, family: Any, index: str
+) -> None:
     from discretion.store.models import full_name_key
 
-    query = select(Person.id).where(
-        full_name_key(Person.given_name, Person.family_name) == "ada lovelace"
-    )
+    query = select(Person.id).where(full_name_key(given, family) == "ada lovelace")
     with empty.transaction() as session:
         if empty.store.dialect == "postgresql":
             session.execute(text("SET LOCAL enable_seqscan = off"))
@@ -145,7 +155,7 @@ def test_the_full_name_lookup_uses_its_index(empty: Context) -> None:
             prefix = "EXPLAIN QUERY PLAN "
         compiled = query.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
         plan = " ".join(str(row) for row in session.execute(text(prefix + str(compiled))))
-    assert "ix_person_full_name" in plan, plan
+    assert index in plan, plan
 
 
 def _two_entries(context: Context) -> None:
@@ -244,3 +254,20 @@ def test_the_access_request_migration_goes_down_and_up_again(empty: Context) -> 
     assert current_revision(empty.store) == "0005"
     upgrade(empty.store, upgrade_to)
     assert current_revision(empty.store) == upgrade_to
+
+
+def test_the_preferred_names_migration_goes_down_and_up_again(empty: Context) -> None:
+    command.downgrade(_config(empty.store), "0007")
+    with empty.store.engine.connect() as connection:
+        columns = {c["name"] for c in inspect(connection).get_columns("person")}
+    assert "pronouns" not in columns and "given_name" in columns
+    upgrade(empty.store, head_revision())
+    assert current_revision(empty.store) == head_revision() == "0008"
+    names = (
+        "SELECT indexname FROM pg_indexes WHERE tablename = 'person'"
+        if empty.store.dialect == "postgresql"
+        else "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'person'"
+    )
+    with empty.transaction() as session:  # going down kept the legal name's index
+        indexes = set(session.scalars(text(names)))
+    assert {"ix_person_full_name", "ix_person_preferred_name"} <= indexes

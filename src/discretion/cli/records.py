@@ -42,7 +42,7 @@ def db_upgrade(database: DatabaseOption = None, profile: ProfileOption = "mit") 
 
 
 def import_command(
-    folder: Annotated[Path, typer.Argument(help="A OneRoster 1.1 CSV bundle (a folder).")],
+    folder: Annotated[Path, typer.Argument(help="A OneRoster 1.1 or 1.2 CSV bundle (a folder).")],
     as_json: JsonOption = False,
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",
@@ -58,9 +58,12 @@ def import_command(
         echo_json(summary.to_json())
         return
     modes = ", ".join(f"{name} ({mode})" for name, mode in summary.modes.items())
-    typer.echo(f"imported {modes}; {', '.join(summary.extras) or 'no Discretion files'}")
+    extras = ", ".join(summary.extras) or "no Discretion files"
+    typer.echo(f"imported OneRoster {summary.version}: {modes}; {extras}")
     for name, count in summary.counts.items():
         typer.echo(f"  {name}: {count}")
+    for normalisation in summary.normalised:
+        typer.echo(f"  normalised: {normalisation}")
 
 
 def demo_command(

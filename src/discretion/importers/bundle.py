@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from discretion.importers.errors import ImportRejected, shown
 from discretion.importers.extras import read_extras
-from discretion.importers.oneroster import Batch, read_manifest, read_oneroster
+from discretion.importers.manifest import read_roster
+from discretion.importers.oneroster import Batch
 from discretion.policy import Profile
 from discretion.services import privacy_feed
 from discretion.services.context import now
@@ -36,7 +37,7 @@ from discretion.store.models import (
     Term,
 )
 
-__all__ = ["ImportSummary", "import_bundle", "read_bundle"]
+__all__ = ["ImportSummary", "Normalisation", "import_bundle", "read_bundle"]
 
 ACTOR = "import"
 _CHUNK = 5_000
@@ -49,10 +50,38 @@ class ImportSummary:
     modes: dict[str, str]
     extras: list[str]
     counts: dict[str, int] = field(default_factory=dict)
+    version: str = "1.1"
+    # tokens written in another case than the standard's, read as the standard's
+    normalised: list[Normalisation] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """Return the summary as JSON-ready data."""
-        return {"modes": self.modes, "extras": self.extras, "counts": self.counts}
+        return {
+            "version": self.version,
+            "modes": self.modes,
+            "extras": self.extras,
+            "counts": self.counts,
+            "normalised": [n.to_json() for n in self.normalised],
+        }
+
+
+@dataclass(frozen=True)
+class Normalisation:
+    """A token a file wrote in another case, read as the standard's, and on how many rows."""
+
+    file: str
+    column: str
+    written: str
+    token: str
+    rows: int
+
+    def __str__(self) -> str:
+        return f"{self.file} {self.column} {self.written} -> {self.token} ({self.rows} rows)"
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the normalisation as JSON-ready data."""
+        return {"file": self.file, "column": self.column, "written": self.written,
+                "token": self.token, "rows": self.rows}  # fmt: skip
 
 
 def read_bundle(folder: Path, profile: Profile) -> tuple[Batch, list[str]]:
@@ -60,7 +89,7 @@ def read_bundle(folder: Path, profile: Profile) -> tuple[Batch, list[str]]:
     if not folder.is_dir():
         raise ImportRejected(str(folder), None, None, "is not a folder")
     batch = Batch()
-    read_oneroster(folder, read_manifest(folder), batch)
+    read_roster(folder, batch)
     extras = read_extras(folder, batch, profile)
     return batch, extras
 
@@ -132,7 +161,8 @@ def _check_usernames(session: Session, batch: Batch) -> None:
 def _write_people(session: Session, batch: Batch, counts: dict[str, int]) -> None:
     full = [row for row in batch.people.values() if "kind" in row]
     columns = ("kind", "given_name", "family_name", "username", "email", "level", "status",
-               "recipient_kind", "organization")  # fmt: skip
+               "recipient_kind", "organization", "preferred_given_name", "preferred_family_name",
+               "pronouns")  # fmt: skip
     rows = [{"id": r["id"], **{c: r.get(c) for c in columns}} for r in full]
     counts["people"] = _upsert(session, Person, rows, ["id"])
     for row in batch.people.values():
@@ -276,6 +306,10 @@ def import_bundle(session: Session, profile: Profile, folder: Path) -> ImportSum
     _check_references(session, batch)
     _check_usernames(session, batch)
     summary = ImportSummary({k: v for k, v in batch.modes.items() if v != "absent"}, extras)
+    summary.version = batch.version
+    summary.normalised = [
+        Normalisation(*key, rows) for key, rows in sorted(batch.normalised.items())
+    ]
     _write_people(session, batch, summary.counts)
     _write_teaching(session, batch, summary.counts)
     _write_student_data(session, batch, summary.counts)

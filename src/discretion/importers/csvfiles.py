@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -11,7 +12,10 @@ from typing import Any
 
 from discretion.importers.errors import ImportRejected, shown
 
-__all__ = ["Row", "read_rows", "width"]
+__all__ = ["Normalised", "Row", "read_rows", "width"]
+
+# (file, column, value as written, the standard's token) -> rows written that way
+Normalised = Counter[tuple[str, str, str, str]]
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,25 @@ class Row:
                 column, f"{shown(value)} is not allowed; use one of {', '.join(allowed)}"
             )
         return value
+
+    def token(
+        self, column: str, allowed: Sequence[str], notes: Normalised, *, required: bool = True
+    ) -> str:
+        """Return a column holding one of the standard's ``allowed`` tokens, in any case.
+
+        A value written in another case (``Scheduled``) becomes the standard's
+        token (``scheduled``), and ``notes`` counts the rows written that way.
+        """
+        value = self.text(column, required=required)
+        if not value or value in allowed:
+            return value
+        token = {a.lower(): a for a in allowed}.get(value.lower())
+        if token is None:
+            raise self.reject(
+                column, f"{shown(value)} is not allowed; use one of {', '.join(allowed)}"
+            )
+        notes[(self.file, column, value, token)] += 1
+        return token
 
     def day(self, column: str, *, required: bool = True) -> date | None:
         """Return a column holding an ISO date (YYYY-MM-DD)."""

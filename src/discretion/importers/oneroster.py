@@ -3,20 +3,36 @@
 A bundle is a folder with ``manifest.csv`` and the files it declares
 (``file.<name>`` = ``bulk``, ``delta`` or ``absent``). Bulk files hold the whole
 set; delta files hold changes, each row ``active`` or ``tobedeleted``.
+
+The standard's tokens (classType, role, status, type, sex) are matched in
+any case, as real exporters write them, and stored as the standard spells
+them; the batch counts each such rewrite (``Batch.normalised``). What 1.2
+changes is in ``oneroster12``; ``manifest`` reads the version and the modes.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from discretion.importers.csvfiles import Row, read_rows, width
-from discretion.importers.errors import ImportRejected, shown
+from discretion.importers.csvfiles import Normalised, Row, read_rows, width
+from discretion.importers.errors import shown
 from discretion.store.models import Person, Subject, Term
 
-__all__ = ["FILES", "Batch", "read_manifest", "read_oneroster"]
+__all__ = [
+    "FILES",
+    "IGNORED",
+    "MODES",
+    "REQUIRED",
+    "Batch",
+    "Handler",
+    "read_oneroster",
+    "read_user",
+]
 
 MODES = ("bulk", "delta", "absent")
 FILES = {
@@ -47,7 +63,8 @@ REQUIRED = ("orgs", "academicSessions", "courses", "classes", "users", "enrollme
 IGNORED = ("categories", "classResources", "courseResources", "lineItems", "resources", "results")
 USER_ROLES = ("administrator", "aide", "guardian", "parent", "proctor", "relative", "student",
               "teacher")  # fmt: skip
-OFFICIAL_ROLES = ("administrator", "aide", "proctor", "teacher")
+OFFICIAL_ROLES = ("administrator", "aide", "counselor", "districtAdministrator", "principal",
+                  "proctor", "siteAdministrator", "systemAdministrator", "teacher")  # fmt: skip
 PARENT_ROLES = ("guardian", "parent", "relative")
 ENROLLMENT_ROLES = {
     "student": "student",
@@ -57,6 +74,7 @@ ENROLLMENT_ROLES = {
     "proctor": "subject_administrator",
 }
 SESSION_TYPES = ("gradingPeriod", "semester", "schoolYear", "term")
+SEXES = ("male", "female")
 ORG_TYPES = ("department", "school", "district", "local", "state", "national")
 ID = width(Person.id)  # every sourcedId; terms, classes and enrollments keep as many
 CODE, NAME = width(Subject.code), width(Person.given_name)
@@ -83,6 +101,10 @@ class Batch:
     consents: list[dict[str, Any]] = field(default_factory=list)
     deleted: dict[str, set[str]] = field(default_factory=dict)
     usernames: dict[str, tuple[str, Row]] = field(default_factory=dict)  # -> person, first row
+    version: str = "1.1"
+    normalised: Normalised = field(default_factory=Counter)
+    # 1.2: each user's role from roles.csv, the row that gave it, and whether it is primary
+    roles: dict[str, tuple[str, Row, bool]] = field(default_factory=dict)
     # the first row that refers to each id, checked once everything is read
     references: dict[tuple[str, str], tuple[Row, str]] = field(default_factory=dict)
 
@@ -90,42 +112,20 @@ class Batch:
         """Note that ``row`` refers to a ``kind`` (person, student, official, subject, term)."""
         self.references.setdefault((kind, target), (row, column))
 
-
-def read_manifest(folder: Path) -> dict[str, str]:
-    """Return the mode of each OneRoster file the manifest declares."""
-    path = folder / "manifest.csv"
-    if not path.is_file():
-        raise ImportRejected("manifest.csv", None, None, f"not found in {folder}")
-    properties = {}
-    for row in read_rows(path, ("propertyName", "value")):
-        properties[row.text("propertyName", required=True)] = row
-    version = properties.get("oneroster.version")
-    if version is None or version.text("value") != "1.1":
-        line = version.line if version else None
-        raise ImportRejected("manifest.csv", line, "value", "oneroster.version must be 1.1")
-    modes = {}
-    for name in (*FILES, *IGNORED):
-        declared = properties.get(f"file.{name}")
-        if declared is None:
-            if name in REQUIRED:
-                raise ImportRejected("manifest.csv", None, None, f"file.{name} is not declared")
-            modes[name] = "absent"
-            continue
-        modes[name] = declared.choice("value", MODES)
-        if name in FILES and modes[name] != "absent" and not (folder / f"{name}.csv").is_file():
-            raise ImportRejected(f"{name}.csv", None, None, "the manifest declares it; not found")
-    return modes
+    def token(self, row: Row, column: str, allowed: Sequence[str], required: bool = True) -> str:
+        """Return a column holding one of the standard's tokens, in any case (noted)."""
+        return row.token(column, allowed, self.normalised, required=required)
 
 
-def _status(row: Row, mode: str) -> str:
+def _status(row: Row, mode: str, batch: Batch) -> str:
     """Bulk rows carry no status; delta rows say active or tobedeleted."""
     if mode == "bulk":
         return "active"
-    return row.choice("status", ("active", "tobedeleted"))
+    return batch.token(row, "status", ("active", "tobedeleted"))
 
 
 def _sessions(row: Row, batch: Batch) -> None:
-    row.choice("type", SESSION_TYPES)
+    batch.token(row, "type", SESSION_TYPES)
     start, end = row.day("startDate"), row.day("endDate")
     assert start is not None and end is not None  # INVARIANT: required columns
     if end < start:
@@ -145,7 +145,7 @@ def _classes(row: Row, batch: Batch, courses: dict[str, str]) -> None:
     course = row.text("courseSourcedId", required=True)
     if course not in courses and batch.modes["courses"] == "bulk":
         raise row.reject("courseSourcedId", f"{shown(course)} is not in courses.csv")
-    row.choice("classType", ("homeroom", "scheduled"))
+    batch.token(row, "classType", ("homeroom", "scheduled"))
     terms = row.text("termSourcedIds", required=True).split(",")
     batch.refer("term", terms[0].strip(), row, "termSourcedIds")
     code = row.text("classCode", limit=CODE) or courses.get(course, course)
@@ -163,9 +163,10 @@ def _classes(row: Row, batch: Batch, courses: dict[str, str]) -> None:
     }
 
 
-def _users(row: Row, batch: Batch) -> None:
+def read_user(row: Row, batch: Batch, role: str | None = None) -> None:
+    """Read a user; 1.1 gives the role in the row, 1.2 passes it from roles.csv."""
     person_id = row.text("sourcedId", required=True)
-    role = row.choice("role", USER_ROLES)
+    role = role or batch.token(row, "role", USER_ROLES)
     row.flag("enabledUser", default=True)
     given = row.text("givenName", required=True, limit=NAME)
     family = row.text("familyName", required=True, limit=NAME)
@@ -201,7 +202,7 @@ def _users(row: Row, batch: Batch) -> None:
 
 def _enrollments(row: Row, batch: Batch) -> None:
     enrollment_id = row.text("sourcedId", required=True)
-    role = row.choice("role", tuple(ENROLLMENT_ROLES))
+    role = batch.token(row, "role", tuple(ENROLLMENT_ROLES))
     subject_id = row.text("classSourcedId", required=True)
     person_id = row.text("userSourcedId", required=True)
     begin, end = row.day("beginDate", required=False), row.day("endDate", required=False)
@@ -224,7 +225,9 @@ def _demographics(row: Row, batch: Batch) -> None:
     batch.refer("student", student_id, row, "sourcedId")
     if born is not None:
         batch.directory[(student_id, "date_of_birth")] = born.isoformat()
-    sex = row.choice("sex", ("male", "female"), required=False)
+    sexes = SEXES if batch.version == "1.1" else (*SEXES, "other", "unspecified")
+    sex = batch.token(row, "sex", sexes, required=False)
+    sex = "" if sex == "unspecified" else sex
     races = [r for r in RACES if row.flag(r, default=False)]
     place = ", ".join(
         filter(None, (row.text(c) for c in ("cityOfBirth", "stateOfBirthAbbreviation",
@@ -238,24 +241,42 @@ def _demographics(row: Row, batch: Batch) -> None:
             )
 
 
-def read_oneroster(folder: Path, modes: dict[str, str], batch: Batch) -> None:
-    """Read and check every declared OneRoster file into ``batch``."""
+Handler = Callable[[Row], None]
+
+
+def read_oneroster(
+    folder: Path,
+    modes: dict[str, str],
+    batch: Batch,
+    files: Mapping[str, Sequence[str]] = FILES,
+    more: Mapping[str, Handler] | None = None,
+) -> None:
+    """Read and check every declared OneRoster file into ``batch``.
+
+    Args:
+        folder: the bundle.
+        modes: each file's mode, from the manifest.
+        batch: what the bundle asks to write.
+        files: each file's required columns, in the order to read them.
+        more: handlers a later version adds or replaces (``oneroster12``).
+    """
     batch.modes = modes
     courses: dict[str, str] = {}
-    handlers = {
+    handlers: dict[str, Handler] = {
         "academicSessions": lambda row: _sessions(row, batch),
         "classes": lambda row: _classes(row, batch, courses),
-        "users": lambda row: _users(row, batch),
+        "users": lambda row: read_user(row, batch),
         "enrollments": lambda row: _enrollments(row, batch),
         "demographics": lambda row: _demographics(row, batch),
+        **(more or {}),
     }
-    for name, columns in FILES.items():
+    for name, columns in files.items():
         mode = modes[name]
         if mode == "absent":
             continue
         first_line: dict[str, int] = {}
         for row in read_rows(folder / f"{name}.csv", columns):
-            status = _status(row, mode)
+            status = _status(row, mode, batch)
             if mode == "delta":
                 row.moment("dateLastModified")
             source_id = row.text("sourcedId", required=True, limit=ID)
@@ -270,7 +291,7 @@ def read_oneroster(folder: Path, modes: dict[str, str], batch: Batch) -> None:
                 continue
             if name == "orgs":
                 row.text("name", required=True)
-                row.choice("type", ORG_TYPES)
+                batch.token(row, "type", ORG_TYPES)
             elif name == "courses":
                 courses[source_id] = row.text("courseCode") or row.text("title", required=True)
             else:

@@ -57,7 +57,7 @@ def _normal(query: str) -> str:
 
 
 def find_student(session: Session, query: str) -> Person | None:
-    """Return the one student whose id, username or full name is exactly ``query``.
+    """Return the one student whose id, username or shown full name is exactly ``query``.
 
     No prefix, wildcard or partial match; None when nobody or several match.
     """
@@ -68,15 +68,21 @@ def find_student(session: Session, query: str) -> Person | None:
 def _match(session: Session, text: str) -> tuple[str, str | None, str | None] | None:
     """Return the id, level and status of the one student ``text`` names exactly.
 
-    One statement of three indexed lookups (id, username, lowered full name).
+    One statement of four indexed lookups (id, username, lowered full name,
+    lowered preferred name). A student with a preferred name is found by it
+    and not by their legal name, which the directory does not show: a lookup
+    must not tie the two together.
     """
     full_name = full_name_key(Person.given_name, Person.family_name)
+    preferred = full_name_key(Person.preferred_given_name, Person.preferred_family_name)
     columns = (Person.id, Person.level, Person.status)
     students = Person.kind == "student"
+    no_preferred = Person.preferred_given_name.is_(None)
     matches = union_all(
         select(*columns).where(students, Person.id == text),
         select(*columns).where(students, Person.username == text),
-        select(*columns).where(students, full_name == text.lower()),
+        select(*columns).where(students, full_name == text.lower(), no_preferred),
+        select(*columns).where(students, preferred == text.lower()),
     ).subquery()
     rows = session.execute(select(matches).distinct().limit(2)).all()
     if len(rows) != 1 or not text:

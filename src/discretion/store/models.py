@@ -129,10 +129,17 @@ class Person(Base):
     recipient_kind: Mapped[str | None] = mapped_column(String(32))  # outsiders: employer, ...
     organization: Mapped[str | None] = mapped_column(String(300))  # outsiders: who they act for
     oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # the name the person chose (both halves set, or neither) and their pronouns
+    preferred_given_name: Mapped[str | None] = mapped_column(String(200))
+    preferred_family_name: Mapped[str | None] = mapped_column(String(200))
+    pronouns: Mapped[str | None] = mapped_column(String(100))
 
     __table_args__ = (
         # the directory finds a student by exact full name, in any case, without a scan
         Index("ix_person_full_name", full_name_key(given_name, family_name)),
+        Index(
+            "ix_person_preferred_name", full_name_key(preferred_given_name, preferred_family_name)
+        ),
     )
 
 
