@@ -8,6 +8,7 @@ from discretion.mail.checker import check
 from discretion.mail.store_people import StorePeople, store_checker
 from discretion.mail.verdict import Level
 from discretion.services import Context
+from discretion.store.models import Person
 
 
 def _message(body: str, to: str) -> bytes:
@@ -64,3 +65,14 @@ def test_the_guard_s_store_checker_rules_each_message_in_a_session_of_its_own(
     assert teacher.level is Level.WARN and "mail.recipient_not_permitted" not in {
         f.rule for f in teacher.findings
     }
+
+
+def test_the_store_names_students_by_their_preferred_name_too(sample: Context) -> None:
+    with sample.transaction() as session:
+        alan = session.get(Person, "u-alan")
+        assert alan is not None
+        alan.preferred_given_name = "Turi"
+    with sample.transaction() as session:
+        people = StorePeople(session, sample.profile)
+        assert [r.id for r in people.find("Turi Turing got a B")] == ["u-alan"]
+        assert [r.id for r in people.find("Alan Turing got a B")] == ["u-alan"]

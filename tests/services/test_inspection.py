@@ -290,8 +290,8 @@ def test_the_students_own_values_are_shown_whole(delivered: tuple[Context, int])
         me = session.get(Person, STUDENT)
         assert me is not None
     assert sections["directory"] == stored
-    assert sections["you"] == [[f"{me.given_name} {me.family_name}", me.username, me.email,
-                                me.level, me.status]]  # fmt: skip
+    assert sections["you"] == [[f"{me.given_name} {me.family_name}", "", "", me.username,
+                                me.email, me.level, me.status]]  # fmt: skip
 
 
 def test_the_copy_gives_the_due_date_the_pauses_moved(
@@ -311,3 +311,23 @@ def test_the_copy_gives_the_due_date_the_pauses_moved(
     bundle = _bundle_of(demo, request_id)
     assert view.effective_due_at - view.due_at == timedelta(days=4)
     assert datetime.fromisoformat(bundle["request"]["due_at"]) == view.effective_due_at
+
+
+def test_a_classmate_named_by_their_preferred_name_is_taken_out(sample: Context) -> None:
+    # found in review: preferred names (OneRoster 1.2) were unknown to the redactor
+    with sample.transaction() as session:
+        alan = session.get(Person, "u-alan")
+        ada = session.get(Person, "u-ada")
+        assert alan is not None and ada is not None
+        alan.preferred_given_name = "Turi"
+        ada.preferred_given_name, ada.pronouns = "Augusta", "she/her"
+        session.add(Record(student_id="u-ada", category="advising_notes", shared=True,
+                           content="Paired with Turi Turing; Augusta Lovelace leads.",
+                           made_by="u-emmy", created_at=datetime.now(UTC)))  # fmt: skip
+    request_id = _request(sample, "u-ada", "u-reg")
+    _compile(sample, request_id, "u-reg")
+    bundle = _bundle_of(sample, request_id, "u-reg")
+    records = next(s for s in bundle["sections"] if s["key"] == "records")
+    assert f"Paired with {MARKER}; Augusta Lovelace leads." in [row[3] for row in records["rows"]]
+    you = next(s for s in bundle["sections"] if s["key"] == "you")["rows"][0]
+    assert you[:3] == ["Ada Lovelace", "Augusta", "she/her"]

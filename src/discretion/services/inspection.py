@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,6 +30,7 @@ from discretion.services.access import KEEPER, require_registrar
 from discretion.services.access_requests import fulfil, kept_request, open_request, show
 from discretion.services.context import now
 from discretion.services.errors import ConflictError, NotFoundError
+from discretion.services.identities import identities
 from discretion.services.inspection_render import FORMAT, pdf_text, render_pdf
 from discretion.services.inspection_sources import SOURCES, Names
 from discretion.services.principals import Principal
@@ -105,8 +106,12 @@ class Download:
 
 
 def _identity(someone: Person) -> Identity:
-    return Identity(someone.id, someone.given_name, someone.family_name, someone.username,
-                    someone.email)  # fmt: skip
+    return identities(someone)[0]
+
+
+def _all(people: Iterable[Person]) -> Iterator[Identity]:
+    for someone in people:
+        yield from identities(someone)
 
 
 def _help(profile: Profile) -> dict[str, str]:
@@ -170,7 +175,8 @@ def _bundle(session: Session, profile: Profile, actor: Principal, request_id: in
         select(Person).where(Person.kind == "student", Person.id != student.id)
     )
     staff = session.scalars(select(Person).where(Person.kind != "student"))
-    redactor = Redactor(_identity(student), map(_identity, others), map(_identity, staff))
+    # the student's own preferred name is theirs: it stays, as staff names do
+    redactor = Redactor(_identity(student), _all(others), [*_all(staff), *identities(student)[1:]])
     names, redactions = Names(session), 0
     sections, held = [], []
     for source in SOURCES.values():
@@ -237,7 +243,7 @@ def compile_copy(session: Session, profile: Profile, actor: Principal, request_i
     others = session.scalars(
         select(Person).where(Person.kind == "student", Person.id != student.id)
     )
-    reason = unverified(bundle, pdf, Verifier(_identity(student), map(_identity, others)))
+    reason = unverified(bundle, pdf, Verifier(_identity(student), _all(others)))
     if reason is not None:
         raise ConflictError(reason)
     for earlier in session.scalars(

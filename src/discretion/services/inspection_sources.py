@@ -161,19 +161,14 @@ def source(
 
 
 @source("person", "id", "you", "About you", "How the Institute's systems know you.",
-        ("Name", "Username", "Email", "Level", "Status"))  # fmt: skip
+        ("Name", "Preferred name", "Pronouns", "Username", "Email", "Level", "Status"))  # fmt: skip
 def _person(session: Session, student_id: str, names: Names) -> Found:
-    return _rows(
-        session.execute(
-            select(
-                Person.given_name + " " + Person.family_name,
-                Person.username,
-                Person.email,
-                Person.level,
-                Person.status,
-            ).where(Person.id == student_id)  # fmt: skip
-        )
-    )
+    me = session.get(Person, student_id)
+    if me is None:
+        return Found()
+    preferred = " ".join(filter(None, (me.preferred_given_name, me.preferred_family_name)))
+    return _rows([(f"{me.given_name} {me.family_name}", preferred, me.pronouns, me.username,
+                   me.email, me.level, me.status)])  # fmt: skip
 
 
 @source("directory_value", "student_id", "directory", "Your directory entries",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from discretion.services.identities import identities
 from discretion.services.redaction import Identity, Verifier
 from discretion.store.models import Person
 
@@ -26,7 +27,7 @@ def student_finder(session: Session) -> Verifier:
     students = session.scalars(select(Person).where(Person.kind == "student"))
     return Verifier(
         _NOBODY,
-        [Identity(s.id, s.given_name, s.family_name, s.username, s.email) for s in students],
+        [identity for s in students for identity in identities(s)],
     )
 
 
