@@ -6,14 +6,16 @@ Each test is named for its finding and failed on the code before the fix.
 from __future__ import annotations
 
 import json
-import time
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select
 from typer.testing import CliRunner
 
+from discretion.api.routes import directory
 from discretion.cli.main import app as cli
 from discretion.services import Context
 from discretion.store.models import RateWindow
@@ -150,7 +152,26 @@ def test_finding_3_a_demo_session_is_void_without_the_demo(campus_db: Context) -
 # 4. The rate limit trusts the client ------------------------------------------------------
 
 
-def test_finding_4_a_forged_forwarded_for_does_not_reset_the_limit(campus_db: Context) -> None:
+class StillClock:
+    """The rate limit's clock, standing mid-window until moved by hand."""
+
+    def __init__(self) -> None:
+        self.at = datetime(2027, 1, 4, 12, 0, 30, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+@pytest.fixture
+def still(monkeypatch: pytest.MonkeyPatch) -> StillClock:
+    clock = StillClock()
+    monkeypatch.setattr(directory, "now", clock)  # the route reads the time once per lookup
+    return clock
+
+
+def test_finding_4_a_forged_forwarded_for_does_not_reset_the_limit(
+    campus_db: Context, still: StillClock
+) -> None:
     api = make_api(campus_db, public_rate_limit=2, trusted_proxies=("10.0.0.1",))
     direct = TestClient(api.client.app, client=("192.0.2.7", 4000))
     statuses = [
@@ -171,7 +192,7 @@ def test_finding_4_a_forged_forwarded_for_does_not_reset_the_limit(campus_db: Co
 
 
 def test_finding_4_old_rate_windows_are_swept_whoever_they_belonged_to(
-    campus_db: Context,
+    campus_db: Context, still: StillClock
 ) -> None:
     api = make_api(campus_db, public_rate_window=1, trusted_proxies=("10.0.0.1",))
     proxied = TestClient(api.client.app, client=("10.0.0.1", 4000))
@@ -180,7 +201,7 @@ def test_finding_4_old_rate_windows_are_swept_whoever_they_belonged_to(
         proxied.get("/v1/public/directory", params={"q": "ada"}, headers=hops)
     with campus_db.transaction() as session:
         assert (session.scalar(select(func.count()).select_from(RateWindow)) or 0) >= 20
-    time.sleep(2.1)  # two windows of one second later, any lookup sweeps them
+    still.at += timedelta(seconds=2.1)  # two windows of one second later, any lookup sweeps them
     proxied.get("/v1/public/directory", params={"q": "ada"})
     with campus_db.transaction() as session:
         assert session.scalar(select(func.count()).select_from(RateWindow)) == 1
