@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from discretion.services import access_requests, inspection
 from discretion.services.context import now
 from discretion.services.principals import Principal
-from discretion.web.privacy import day
+from discretion.web.wording import day
 
 __all__ = ["STATES", "RequestRow", "attachment", "request_rows", "urgent"]
 
