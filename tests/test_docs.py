@@ -136,10 +136,12 @@ def _documented_settings(page: Path) -> set[str]:
 
 
 def _used_settings(folder: str) -> set[str]:
+    """Every `DISCRETION_*` name in the folder's files, as `grep -rhoE` would find them."""
     return {
         name
-        for path in (ROOT / folder).rglob("*.py")
-        for name in re.findall(r"DISCRETION_[A-Z_]+", path.read_text())
+        for path in (ROOT / folder).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+        for name in re.findall(r"DISCRETION_[A-Z_]+", path.read_text(errors="replace"))
     }
 
 
