@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from discretion.cli import advise
 from discretion.cli.common import DatabaseOption, JsonOption, ProfileOption, fail, failing
 from discretion.cli.render import render_answer, render_rule, render_ruling
 from discretion.policy import DiscretionError, Profile, decide, load_profile, parse_question
@@ -160,6 +159,8 @@ def explain(
 
 def advise_command(profile_name: ProfileOption = "mit") -> None:
     """Ask step by step what you intend to share, and get the ruling."""
+    from discretion.cli import advise  # its steps load only when asked
+
     advise.run(_profile(profile_name))
 
 
