@@ -5,26 +5,20 @@ from __future__ import annotations
 import json
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from discretion.cli import advise, examples
 from discretion.cli.common import DatabaseOption, JsonOption, ProfileOption, fail, failing
 from discretion.cli.render import render_answer, render_rule, render_ruling
 from discretion.policy import DiscretionError, Profile, decide, load_profile, parse_question
-from discretion.policy.jsontext import MAX_BYTES
+from discretion.policy.errors import MalformedJsonError
+from discretion.policy.jsontext import MAX_BYTES, load_json
 from discretion.policy.registry import REGISTRY
 from discretion.policy.rules import RULES
-from discretion.services import (
-    Context,
-    MalformedJsonError,
-    NoDatabaseError,
-    NotMigratedError,
-    asking,
-    load_json,
-    open_context,
-)
+
+if TYPE_CHECKING:  # the services (and the store under them) load only for a question with ids
+    from discretion.services import Context
 
 __all__ = ["register"]
 
@@ -57,6 +51,8 @@ def _read_json(source: str) -> Any:
 
 def _open_store(database: str | None, profile_name: str) -> Context:
     """Open the store a question's ids are looked up in; never create one (exit 2 if missing)."""
+    from discretion.services import NoDatabaseError, NotMigratedError, open_context
+
     try:
         return open_context(database, profile_name, create=False)
     except NoDatabaseError as error:
@@ -100,6 +96,8 @@ def ask(
     with ExitStack() as stack:
         session = None
         if any(_needs_store(entry) for entry in entries):
+            from discretion.services import asking
+
             stack.enter_context(failing())
             context = _open_store(database, profile_name)
             stack.callback(context.close)
@@ -142,6 +140,8 @@ def explain(
     profile_name: ProfileOption = "mit",
 ) -> None:
     """Show one rule, the policy point it implements, and a scenario that exercises it."""
+    from discretion.cli import examples  # the compiled policy finds the example
+
     rule = REGISTRY.get(rule_id)
     if rule is None:
         fail(f"unknown rule `{rule_id}`; `discretion rules` lists them")
@@ -159,6 +159,8 @@ def explain(
 
 def advise_command(profile_name: ProfileOption = "mit") -> None:
     """Ask step by step what you intend to share, and get the ruling."""
+    from discretion.cli import advise  # its steps load only when asked
+
     advise.run(_profile(profile_name))
 
 
