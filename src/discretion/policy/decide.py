@@ -196,21 +196,6 @@ class _Engine:
         self.rulings: dict[str, Ruling] = {}
         self.lock = threading.Lock()
 
-    def number(self, question: Question, item: str) -> int:
-        """Return the number of the outcome of ``item``, walking the tree (growing it if new)."""
-        profile = self.profile
-        if item not in profile.items:  # an error, whether the rules read the item or not
-            profile.traits(item)
-        stated = question.stated
-        node = self.root
-        while isinstance(node, _Branch):
-            derive = node.derive
-            value = stated.get(node.name)
-            if derive is not None:
-                value = derive(question, item, profile, value)
-            node = node.children.get(value)
-        return self.grow(question, item) if node is None else node
-
     def grow(self, question: Question, item: str) -> int:
         """Rule on an item with the plain rules; add the path of facts they read to the tree."""
         with self.lock:  # rare, and numbering outcomes must not race
@@ -244,10 +229,7 @@ class _Engine:
             parent.children[value] = child
 
     def ruling(self, items: tuple[str, ...], numbers: tuple[int, ...]) -> Ruling:
-        """Return the ruling on ``items`` whose outcomes are ``numbers``, assembled once."""
-        ruling = self.classes.get((items, numbers))
-        if ruling is not None:
-            return ruling
+        """Assemble the ruling on ``items`` whose outcomes are ``numbers``; remember it."""
         like = self.assembled.get(numbers)
         if like is None:
             outcomes = [self.outcomes[n] for n in numbers]
@@ -259,7 +241,7 @@ class _Engine:
                 decision=like.decision,
                 refer_to=like.refer_to,
                 conditions=like.conditions,
-                by_information={i: self.items[n] for i, n in zip(items, numbers, strict=True)},
+                by_information=dict(zip(items, map(self.items.__getitem__, numbers), strict=True)),
                 reasons=like.reasons,
                 remedy=like.remedy,
                 policy_version=like.policy_version,
@@ -270,11 +252,29 @@ class _Engine:
 
     def decide(self, question: Question) -> Ruling:
         ruling = self.rulings.get(question.key)
+        if ruling is not None:
+            return ruling
+        profile = self.profile
+        known = profile.items
+        stated = question.stated
+        items = question.information
+        numbers = []
+        for item in items:  # walk the tree (the hot loop: kept inline)
+            if item not in known:  # an error, whether the rules read the item or not
+                profile.traits(item)
+            node = self.root
+            while isinstance(node, _Branch):
+                derive = node.derive
+                value = stated.get(node.name)
+                if derive is not None:
+                    value = derive(question, item, profile, value)
+                node = node.children.get(value)
+            numbers.append(self.grow(question, item) if node is None else node)
+        key = (items, tuple(numbers))
+        ruling = self.classes.get(key)
         if ruling is None:
-            items = question.information
-            numbers = tuple([self.number(question, item) for item in items])
-            ruling = self.ruling(items, numbers)
-            _remember(self.rulings, question.key, ruling)
+            ruling = self.ruling(*key)
+        _remember(self.rulings, question.key, ruling)
         return ruling
 
 

@@ -11,16 +11,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
 
 from discretion.policy.errors import InvalidQuestionError, UnknownInformationError
 from discretion.policy.facts import REQUIRED, STATED
 from discretion.policy.jsontext import MAX_DEPTH
 from discretion.policy.profile import Profile
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 __all__ = [
     "Question",
@@ -116,6 +118,9 @@ def ruling_schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Draft202012Validator:
+    # imported only to explain a refusal: a valid question never pays for jsonschema
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(question_schema())
 
 
@@ -149,6 +154,8 @@ def _schema_error(data: Any) -> str | None:
             f"invalid question: lists and objects nest more than {MAX_DEPTH} levels deep; "
             "a question nests three"
         )
+    from jsonschema.exceptions import best_match
+
     error = best_match(_validator().iter_errors(data))
     return None if error is None else _describe(error)
 
