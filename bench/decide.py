@@ -2,6 +2,10 @@
 
 Beside each figure, in the same run, a plain Python function that returns
 only a decision sets the baseline, so the ratio holds on a noisy machine.
+``decide`` walks a decision tree it grows as it goes: "first sight, fresh
+engine" starts with no tree (every new class of item runs the plain rules
+once); "first sight of the question, tree grown" rules questions it has not
+seen, but whose classes it has. ``decide_plainly`` is the plain rules alone.
 Run with ``make bench`` (or ``python bench/decide.py --batch 1000000``).
 """
 
