@@ -190,7 +190,7 @@ class _Engine:
         self.root: _Branch | int | None = None
         self.outcomes: list[Outcome] = []
         self.numbers: dict[Outcome, int] = {}
-        self.items: list[ItemRuling] = []
+        self.item_rulings: list[ItemRuling] = []
         self.assembled: dict[tuple[int, ...], Ruling] = {}
         self.classes: dict[tuple[tuple[str, ...], tuple[int, ...]], Ruling] = {}
         self.rulings: dict[str, Ruling] = {}
@@ -208,7 +208,7 @@ class _Engine:
         if number is None:
             number = self.numbers[outcome] = len(self.outcomes)
             self.outcomes.append(outcome)
-            self.items.append(ItemRuling(outcome.decision, outcome.deciding.rule.id,
+            self.item_rulings.append(ItemRuling(outcome.decision, outcome.deciding.rule.id,
                                          outcome.deciding.refer_to))  # fmt: skip
         parent: _Branch | None = None
         edge: Any = None  # the value that leads from ``parent`` to ``node``
@@ -241,7 +241,9 @@ class _Engine:
                 decision=like.decision,
                 refer_to=like.refer_to,
                 conditions=like.conditions,
-                by_information=dict(zip(items, map(self.items.__getitem__, numbers), strict=True)),
+                by_information=dict(
+                    zip(items, map(self.item_rulings.__getitem__, numbers), strict=True)
+                ),
                 reasons=like.reasons,
                 remedy=like.remedy,
                 policy_version=like.policy_version,
