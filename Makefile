@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint fix docs docs-cli bench clean
+.PHONY: install run test lint fix docs docs-cli policy-tree bench clean
 
 install: $(STAMP)
 
@@ -37,6 +37,13 @@ fix: install
 # tests/test_docs.py fails when it is out of date.
 docs-cli: install
 	$(BIN)/python docs/gen_cli_reference.py
+
+# The fully grown decision tree of each built-in profile, shipped with the package
+# (src/discretion/policy/prebuilt/*.json.gz) so that decide need not run the rules once per
+# class; after any change to the policy's sources or a profile, tests/policy/test_fast_decide.py
+# fails until it is written again.
+policy-tree: install
+	$(BIN)/python -m discretion.policy.prebuilt
 
 # The docs site (Sphinx with MyST Markdown, the docs extra), warnings as errors, in docs/_build/html.
 docs: docs-cli

@@ -2,10 +2,14 @@
 
 Beside each figure, in the same run, a plain Python function that returns
 only a decision sets the baseline, so the ratio holds on a noisy machine.
-``decide`` walks a decision tree it grows as it goes: "first sight, fresh
-engine" starts with no tree (every new class of item runs the plain rules
-once); "first sight of the question, tree grown" rules questions it has not
-seen, but whose classes it has. ``decide_plainly`` is the plain rules alone.
+``decide`` walks a decision tree it grows as it goes, until it has met
+``ADOPT_AFTER`` new classes; then it adopts the full tree shipped with the
+package (``policy/prebuilt``). "first sight, fresh engine" is what a process
+does: it starts with no tree, runs the plain rules once per new class at
+first, then loads the shipped tree; "fresh engine, no prebuilt tree" never
+loads it (every new class runs the plain rules once); "first sight of the
+question, classes known" rules questions it has not seen, but whose classes
+it has. ``decide_plainly`` is the plain rules alone.
 Run with ``make bench`` (or ``python bench/decide.py --batch 1000000``).
 """
 
@@ -25,7 +29,7 @@ import numpy as np
 
 from discretion.policy import Question, Ruling, load_profile
 from discretion.policy.compiled import CompiledPolicy, compile_policy
-from discretion.policy.decide import _Engine, decide_plainly
+from discretion.policy.decide import ADOPT_AFTER, _Engine, decide_plainly
 from discretion.policy.facts import STATED
 from discretion.policy.profile import Profile
 from discretion.policy.vocabulary import (
@@ -150,12 +154,23 @@ def main() -> None:
     start = time.perf_counter()
     engine.decide(questions[0])
     one = time.perf_counter() - start
+    engine = _Engine(profile, adopt_after=None)
+    start = time.perf_counter()
+    for question in questions:
+        engine.decide(question)
+    grown_cold = (time.perf_counter() - start) / len(questions)
+    grown = len(engine.outcomes), _size(engine.root)
+    gc.collect()  # the load alone: not a full collection of this process's heap
+    start = time.perf_counter()
+    adopted = _Engine(profile).adopt()
+    adopt_seconds = time.perf_counter() - start
+    assert adopted, "no fresh shipped tree: run `make policy-tree`"
     engine = _Engine(profile)
     start = time.perf_counter()
     for question in questions:
         engine.decide(question)
     cold = (time.perf_counter() - start) / len(questions)
-    grown = len(engine.outcomes), _size(engine.root)
+    assert engine.complete
     unseen = per_call(lambda q: _first_sight(engine, q), questions)
     warm = per_call(engine.decide, questions)
 
@@ -175,13 +190,19 @@ def main() -> None:
         ("baseline: plain decision only, per call", baseline * 1e6, 1 / baseline, 1.0),
         ("plain rules, full ruling (decide_plainly)", plain * 1e6, 1 / plain, plain / baseline),
         (
-            "decide, first sight, fresh engine (tree grown as walked)",
+            f"decide, first sight, fresh engine (shipped tree adopted after {ADOPT_AFTER} classes)",
             cold * 1e6,
             1 / cold,
             cold / baseline,
         ),
         (
-            "decide, first sight of the question, tree grown (walk + class)",
+            "decide, first sight, fresh engine, no prebuilt tree (grown as walked)",
+            grown_cold * 1e6,
+            1 / grown_cold,
+            grown_cold / baseline,
+        ),
+        (
+            "decide, first sight of the question, classes known (walk + class)",
             unseen * 1e6,
             1 / unseen,
             unseen / baseline,
@@ -200,8 +221,9 @@ def main() -> None:
     for label, micros, rate, ratio in rows:
         print(f"| {label} | {micros:.2f} | {rate:,.0f} | {ratio:.2f} |")
     print(
-        f"decide's tree after the cold pass: {grown[1]:,} nodes, {grown[0]} outcomes; "
-        f"the first question in a fresh engine: {one * 1e3:.2f} ms"
+        f"decide's tree grown by the cold pass (no prebuilt tree): {grown[1]:,} nodes, "
+        f"{grown[0]} outcomes; the first question in a fresh engine: {one * 1e3:.2f} ms; "
+        f"adopting the shipped tree (first import included): {adopt_seconds * 1e3:.2f} ms"
     )
     print(
         f"compile (once per process, batch only): {compile_seconds:.2f} s; "
@@ -216,6 +238,7 @@ def main() -> None:
                 ],
                 "compile_s": compile_seconds,
                 "first_question_s": one,
+                "adopt_s": adopt_seconds,
                 "tree": {"outcomes": grown[0], "nodes": grown[1]},
                 "rss_mib": [rss_before, rss_after],
             },

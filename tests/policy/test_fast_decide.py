@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import gzip
 import importlib
+import json
 import threading
+from functools import cache
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from discretion.policy import decide, parse_question
-from discretion.policy.compiled import CompiledPolicy, leaves, question_json
+from discretion.policy import decide, parse_question, prebuilt
+from discretion.policy.compiled import CompiledPolicy, fingerprint, leaves, question_json
 from discretion.policy.decide import decide_plainly
 from discretion.policy.facts import STATED
-from discretion.policy.profile import Profile, load_profile
+from discretion.policy.profile import BUILTIN_PROFILES, Profile, load_profile
 from discretion.policy.question import Question
 from discretion.policy.rules import DEFAULT
 from discretion.policy.vocabulary import Decision, RecipientKind
@@ -54,10 +59,106 @@ def _same(fast: Any, plain: Any) -> None:
     )
 
 
+def _adopted(profile: Profile) -> Any:
+    engine = _decide._Engine(profile)
+    assert engine.adopt(), f"no fresh shipped tree for `{profile.id}`: run `make policy-tree`"
+    return engine
+
+
+@cache
+def _engine_of(kind: str) -> Any:
+    """One engine of each kind for the whole run: later examples meet what earlier ones grew."""
+    return _adopted(MIT) if kind == "prebuilt" else _decide._Engine(MIT, adopt_after=None)
+
+
 @settings(max_examples=800, deadline=None)
 @given(question=_questions(MIT))
 def test_decide_equals_the_plain_rules(question: Question) -> None:
     _same(decide(question, MIT), decide_plainly(question, MIT))
+
+
+@pytest.mark.parametrize("kind", ["grown", "prebuilt"])
+@settings(max_examples=600, deadline=None)
+@given(question=_questions(MIT))
+def test_each_engine_equals_the_plain_rules(kind: str, question: Question) -> None:
+    """The tree grown as walked and the shipped tree rule every question as the rules do."""
+    engine = _engine_of(kind)
+    _same(engine.decide(question), decide_plainly(question, MIT))
+    assert engine.complete is (kind == "prebuilt")
+
+
+@pytest.mark.parametrize("name", BUILTIN_PROFILES)
+def test_the_shipped_tree_is_the_fully_grown_tree(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Growing the tree again writes the very bytes shipped: the file is not stale."""
+    shipped = prebuilt.path(name)
+    monkeypatch.setattr(prebuilt, "path", lambda profile_id: tmp_path / f"{profile_id}.json.gz")
+    prebuilt.main([name])
+    fresh = tmp_path / f"{name}.json.gz"
+    assert shipped.read_bytes() == fresh.read_bytes(), (
+        f"the shipped decision tree of `{name}` is stale: run `make policy-tree` and commit it"
+    )
+    data = json.loads(gzip.decompress(fresh.read_bytes()))
+    assert data["sources"] == prebuilt.sources_digest(name)
+    assert data["fingerprint"] == fingerprint(load_profile(name))
+
+
+def test_every_built_in_profile_adopts_its_shipped_tree() -> None:
+    for name in BUILTIN_PROFILES:
+        engine = _adopted(load_profile(name))
+        assert engine.complete and engine.adopt_after is None
+        root = engine.root
+        assert engine.adopt() and engine.root is root  # the file is read once
+
+
+def test_a_fresh_engine_adopts_the_shipped_tree_after_meeting_some_classes(mit: Profile) -> None:
+    engine = _decide._Engine(mit, adopt_after=2)
+    questions = [Question.of((item,), recipient=kind) for item in ("name", "grades")
+                 for kind in RecipientKind]  # fmt: skip
+    for question in questions:
+        _same(engine.decide(question), decide_plainly(question, mit))
+    assert engine.complete and engine.met == 3  # the third new class made it adopt
+    assert _decide._Engine(mit).adopt_after == _decide.ADOPT_AFTER
+
+
+def test_a_profile_that_is_not_built_in_never_uses_a_shipped_tree(tmp_path: Path) -> None:
+    copy = tmp_path / "mit.toml"
+    copy.write_text(
+        resources.files("discretion.policy").joinpath("profiles", "mit.toml").read_text()
+    )
+    custom = load_profile(copy)
+    assert custom.id == "mit"
+    engine = _decide._Engine(custom, adopt_after=0)
+    question = Question.of(("grades",), recipient=RecipientKind.EMPLOYER)
+    _same(engine.decide(question), decide_plainly(question, custom))
+    assert not engine.complete and engine.adopt_after is None and engine.root is not None
+    assert _decide._Engine(load_profile("mit"), {}).adopt_after is None  # rules of a test
+
+
+@pytest.mark.parametrize("fault", ["stale", "missing"])
+def test_a_stale_or_missing_shipped_tree_is_ignored(
+    fault: str, mit: Profile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if fault == "stale":
+        monkeypatch.setattr(prebuilt, "sources_digest", lambda profile_id: "edited since")
+    else:
+        monkeypatch.setattr(prebuilt, "_shipped", lambda profile_id: tmp_path / "none.json.gz")
+    engine = _decide._Engine(mit, adopt_after=0)
+    question = Question.of(("grades",), recipient=RecipientKind.PARENT)
+    _same(engine.decide(question), decide_plainly(question, mit))
+    assert not engine.complete and engine.met == 1  # it grows its tree as before
+
+
+def test_a_value_the_shipped_tree_lacks_is_ruled_plainly(mit: Profile) -> None:
+    engine = _adopted(mit)
+    root = engine.root
+    assert isinstance(root, _decide._Branch)
+    question = Question.of(("grades",), recipient=RecipientKind.PARENT)
+    value = _decide._fact_value(question, "grades", mit, root.name)
+    del root.children[value]  # as if a fact took a value the file did not know
+    _same(engine.decide(question), decide_plainly(question, mit))
+    assert engine.root is root and value not in root.children  # nothing was added
 
 
 @settings(max_examples=150, deadline=None)
@@ -118,8 +219,12 @@ def test_the_reader_knows_only_facts(mit: Profile) -> None:
         _ = reader.shoe_size
 
 
-def test_threads_growing_one_tree_agree_with_the_plain_rules(mit: Profile) -> None:
-    engine = _decide._Engine(mit)
+@pytest.mark.parametrize("adopt_after", [None, 5])
+def test_threads_growing_one_tree_agree_with_the_plain_rules(
+    mit: Profile, adopt_after: int | None
+) -> None:
+    """Threads agree with the rules while they grow a tree, and while it is swapped."""
+    engine = _decide._Engine(mit, adopt_after=adopt_after)
     kinds = list(RecipientKind)
     questions = [
         Question.of((item,), recipient=kind) for item in sorted(mit.items)[:6] for kind in kinds
@@ -138,6 +243,7 @@ def test_threads_growing_one_tree_agree_with_the_plain_rules(mit: Profile) -> No
         expected = [decide_plainly(q, mit) for q in questions[at:] + questions[:at]]
         assert rulings == expected
     assert {o.decision for o in engine.outcomes} <= set(Decision)
+    assert engine.complete is (adopt_after is not None)
 
 
 def test_a_ruling_builds_its_json_once_and_hands_out_fresh_outer_dicts(mit: Profile) -> None:

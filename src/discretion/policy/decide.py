@@ -30,6 +30,12 @@ __all__ = ["Finding", "Outcome", "assemble", "decide", "decide_plainly", "evalua
 _SEVERITY = {Decision.PERMIT: 0, Decision.REFER: 1, Decision.DENY: 2}
 _CONDITION_ORDER = {c: i for i, c in enumerate(Condition)}
 _MEMO_LIMIT = 1 << 16
+# An engine of a built-in profile adopts the shipped tree (``prebuilt``) once it
+# has met this many new classes: loading it takes 3-8 ms, about as long as the
+# plain rules take for 200-500 classes (~15 us each), so a process that asks a
+# question or two (``discretion ask``) never loads it, and one that goes on
+# stops running the rules after its first ~1 ms of them.
+ADOPT_AFTER = 64
 # how each fact that differs by item follows from the question (``facts.item_facts``)
 _FACT_NAMES = frozenset(fact.name for fact in FACTS)
 _PER_ITEM = {fact.name: fact.per_item for fact in FACTS if fact.per_item is not None}
@@ -180,13 +186,32 @@ class _Engine:
     become the path to its outcome. The rules read facts in an order fixed by
     the values read before, so every item that agrees on those facts gets
     that outcome. A ruling is assembled once per tuple of outcomes and items.
+
+    After ``adopt_after`` new classes, an engine of a built-in profile swaps
+    the tree grown so far for the full tree shipped with the package
+    (``prebuilt``), when its file is fresh; it then never runs the rules again.
     """
 
     def __init__(
-        self, profile: Profile, rules: Mapping[Effect, Sequence[Rule]] = BY_EFFECT
+        self,
+        profile: Profile,
+        rules: Mapping[Effect, Sequence[Rule]] = BY_EFFECT,
+        *,
+        adopt_after: int | None = ADOPT_AFTER,
     ) -> None:
+        """Start with no tree.
+
+        Args:
+            profile: the institution profile.
+            rules: the rules by effect; the registered rules unless a test gives others.
+            adopt_after: how many new classes to meet before adopting the shipped tree
+                of a built-in profile (with the registered rules); ``None``: never.
+        """
         self.profile = profile
         self.rules = rules
+        self.adopt_after = adopt_after if rules is BY_EFFECT else None
+        self.met = 0  # new classes met, each ruled by the plain rules
+        self.complete = False  # the tree holds every class: it was adopted
         self.root: _Branch | int | None = None
         self.outcomes: list[Outcome] = []
         self.numbers: dict[Outcome, int] = {}
@@ -202,14 +227,13 @@ class _Engine:
             return self._grow(question, item)
 
     def _grow(self, question: Question, item: str) -> int:
+        self.met += 1
+        if self.adopt_after is not None and self.met > self.adopt_after:
+            self.adopt()
         reader = _Reader(question, item, self.profile)
-        outcome = evaluate(cast(Facts, reader), self.profile, self.rules)
-        number = self.numbers.get(outcome)
-        if number is None:
-            number = self.numbers[outcome] = len(self.outcomes)
-            self.outcomes.append(outcome)
-            self.item_rulings.append(ItemRuling(outcome.decision, outcome.deciding.rule.id,
-                                         outcome.deciding.refer_to))  # fmt: skip
+        number = self.number(evaluate(cast(Facts, reader), self.profile, self.rules))
+        if self.complete:  # the full tree needs nothing (just adopted, or a walk began before)
+            return number
         parent: _Branch | None = None
         edge: Any = None  # the value that leads from ``parent`` to ``node``
         node = self.root
@@ -221,6 +245,31 @@ class _Engine:
             parent, edge, node = node, value, node.children.get(value)
         self._attach(parent, edge, number)  # (another thread may have grown it: the same)
         return number
+
+    def number(self, outcome: Outcome) -> int:
+        """Return the number of an outcome, numbering it if it is new."""
+        number = self.numbers.get(outcome)
+        if number is None:
+            number = self.numbers[outcome] = len(self.outcomes)
+            self.outcomes.append(outcome)
+            self.item_rulings.append(ItemRuling(outcome.decision, outcome.deciding.rule.id,
+                                         outcome.deciding.refer_to))  # fmt: skip
+        return number
+
+    def adopt(self) -> bool:
+        """Replace the tree grown so far with the shipped full tree, if there is a fresh one.
+
+        Tried once by ``decide``: a profile that is not built-in, or a missing or
+        stale file, leaves the engine growing its tree. Returns whether the
+        engine holds the full tree.
+        """
+        from discretion.policy import prebuilt  # only a process that goes on reads it
+
+        self.adopt_after = None
+        root = None if self.complete else prebuilt.load(self.profile, self.number)
+        if root is not None:
+            self.root, self.complete = root, True
+        return self.complete
 
     def _attach(self, parent: _Branch | None, value: Any, child: _Branch | int) -> None:
         if parent is None:
