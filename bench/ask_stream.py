@@ -5,7 +5,9 @@ Beside the array's, in the same run, a child that only reads the same file
 and parses it with orjson sets the baseline, so the ratio holds on a noisy
 machine. ``--ndjson`` then answers a million lines, and its peak resident
 memory (``ru_maxrss`` of that child, from ``os.wait4``) shows that memory does
-not grow with the input. Run with ``make bench``, or
+not grow with the input. Linux counts in a child's ``ru_maxrss`` the memory of
+the parent it was forked from, so this script never holds much itself: it
+writes the questions as it draws them and has a child count the rulings. Run with ``make bench``, or
 ``python bench/ask_stream.py [--questions N] [--lines N] [--src DIR]``
 (``--src`` measures another checkout's ``src``, e.g. before a change).
 """
@@ -32,6 +34,7 @@ RESULTS = Path(__file__).parent / "results"
 SRC = Path(__file__).parents[1] / "src"
 CLI = "from discretion.cli.main import app; app()"
 BASELINE = "import sys, orjson; orjson.loads(open(sys.argv[1], 'rb').read())"
+COUNT = "import sys, orjson; print(len(orjson.loads(open(sys.argv[1], 'rb').read())))"
 
 
 def random_question_json(profile: Profile, rng: random.Random) -> dict[str, Any]:
@@ -106,8 +109,10 @@ def main() -> None:
         rows.append(_row("baseline: read and orjson-parse the array", args.questions, seconds, rss))
         seconds, code, rss = run(["-c", CLI, "ask", str(array), "--json"], args.src, None, answers)
         assert code == 0, f"ask --json exited {code}"
-        with answers.open("rb") as file:
-            assert len(json.load(file)) == args.questions
+        count = subprocess.run(
+            [sys.executable, "-c", COUNT, str(answers)], capture_output=True, check=True
+        )
+        assert int(count.stdout) == args.questions
         rows.append(_row("`ask FILE --json`, an array", args.questions, seconds, rss, baseline))
 
         help_text = subprocess.run(
