@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 from typing import IO, Any
 
+import orjson
 import pytest
 from typer.testing import CliRunner
 
@@ -228,6 +229,18 @@ def test_ask_json_writes_utf8_and_the_same_json_as_before() -> None:
     result = runner.invoke(app, ["ask", "-", "--json"], input=json.dumps(questions))
     assert result.exit_code == 0, result.output
     assert "§" in result.stdout  # the cites, written as UTF-8 rather than \u00a7
-    assert json.loads(result.stdout) == [_ruling(q) for q in questions]
-    assert result.stdout.startswith('[\n  {\n    "decision": "permit",\n')
-    assert result.stdout.endswith("\n  }\n]\n")
+    rulings = [_ruling(q) for q in questions]
+    assert json.loads(result.stdout) == rulings
+    # the layout of json.dumps(indent=2), written a ruling at a time
+    assert result.stdout == json.dumps(rulings, indent=2, ensure_ascii=False) + "\n"
+    assert result.stdout_bytes == orjson.dumps(rulings, option=orjson.OPT_INDENT_2) + b"\n"
+    single = runner.invoke(app, ["ask", "-", "--json"], input=json.dumps(questions[2]))
+    assert single.stdout == json.dumps(rulings[2], indent=2, ensure_ascii=False) + "\n"
+
+
+def test_ask_json_writes_a_long_array_in_parts_as_one() -> None:
+    questions = [PUBLIC, PARENT, ALIEN | {"recipient": {"kind": "self"}}] * 700
+    result = runner.invoke(app, ["ask", "-", "--json"], input=json.dumps(questions))
+    assert result.exit_code == 0, result.output
+    rulings = [_ruling(q) for q in questions[:3]] * 700
+    assert result.stdout_bytes == orjson.dumps(rulings, option=orjson.OPT_INDENT_2) + b"\n"
