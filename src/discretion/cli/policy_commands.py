@@ -54,11 +54,13 @@ def ask(
     words, each ruling of an array has a heading `Question I (N of M)`.
 
     With --ndjson, each line is one question and each output line one ruling
-    in compact JSON, written as the lines come, in constant memory. A line that
-    cannot be answered (not JSON, blank, invalid) is named on standard error
-    as `line N: ...` (counting from 1) and answered with an error object
+    in compact JSON (with or without --json), written as the lines come, in
+    constant memory. A line that cannot be answered (not JSON, blank, longer
+    than 16 MiB, invalid, an unknown id) is named on standard error as
+    `line N: ...` (counting from 1) and answered with an error object
     `{"error": {"code", "message", "details": {"line": N}}}`, so output lines
-    stay one to one with input lines; the exit status is then 2.
+    stay one to one with input lines; the exit status is then 2. The store is
+    opened once, at the first question naming an id.
     """
     from discretion.cli import ask_stream  # the answering itself, with orjson and the store
 
