@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint fix docs docs-cli bench clean
 
 install: $(STAMP)
 
@@ -28,6 +28,21 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# Rewrite what ruff can fix and format; `make lint` only checks.
+fix: install
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+# The CLI reference (docs/cli-reference.md) is generated from every command's --help;
+# tests/test_docs.py fails when it is out of date.
+docs-cli: install
+	$(BIN)/python docs/gen_cli_reference.py
+
+# The docs site (Sphinx with MyST Markdown, the docs extra), warnings as errors, in docs/_build/html.
+docs: docs-cli
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,docs]'
+	$(BIN)/sphinx-build -W --keep-going -n -q -b html docs docs/_build/html
+
 # The browser tests (tests/web) drive Debian's Chromium at /usr/bin/chromium
 # (`apt-get install -y chromium`; nothing downloads a browser) and skip without it,
 # except in CI; screenshots go to test-output/screenshots/.
@@ -40,6 +55,7 @@ bench: install
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
 	$(BIN)/python bench/decide.py
 	$(BIN)/python bench/ask_stream.py
+	$(BIN)/python bench/cli.py
 	$(BIN)/python bench/store.py
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/web.py
@@ -47,4 +63,4 @@ bench: install
 	$(BIN)/python bench/mail.py
 
 clean:
-	rm -rf $(VENV) .coverage .mypy_cache .ruff_cache .pytest_cache test-output
+	rm -rf $(VENV) .coverage .mypy_cache .ruff_cache .pytest_cache test-output docs/_build

@@ -41,6 +41,11 @@ def test_a_request_is_filed_paused_resumed_and_fulfilled(sample: Context) -> Non
     again = _run(sample, "withdraw", request, "--by", "u-alan")
     assert again.exit_code == 2 and "it is final" in again.stderr
     assert len(again.stderr.strip().splitlines()) == 1
+    second = json.loads(_run(sample, "file", "u-alan", "--by", "u-alan", "--json").stdout)["id"]
+    refused = _run(sample, "refuse", str(second), "--by", "u-reg", "--reason", "not a record")
+    assert refused.exit_code == 0 and ", refused" in refused.stdout, refused.output
+    shown = _run(sample, "show", str(second), "--as", "u-reg", "--json").stdout
+    assert json.loads(shown)["reason"] == "not a record"
 
 
 def test_a_letter_is_recorded_and_listed_overdue(sample: Context) -> None:

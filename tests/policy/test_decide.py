@@ -147,7 +147,9 @@ def test_the_memo_forgets_when_full_and_still_rules(mit: Profile, monkeypatch: A
     first = engine.decide(parse_question({"recipient": public, "information": ["name"]}, mit))
     second = engine.decide(parse_question({"recipient": public, "information": ["grades"]}, mit))
     assert (first.decision, second.decision) == (Decision.PERMIT, Decision.DENY)
-    assert len(engine.outcomes) == len(engine.rulings) == 1
+    assert len(engine.rulings) == len(engine.classes) == len(engine.assembled) == 1
+    third = engine.decide(parse_question({"recipient": public, "information": ["name"]}, mit))
+    assert third == first
 
 
 def test_an_item_the_profile_does_not_know_is_an_error(mit: Profile) -> None:

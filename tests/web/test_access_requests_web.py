@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from discretion.importers.demo import DEMO_PEOPLE
-from discretion.services import Context, access_requests
+from discretion.services import Context, access_requests, inspection
 from discretion.services.principals import principal_for_person
+from discretion.store.models import Change, InspectionCopy
 from tests.web.conftest import csrf_of
 
 REGISTRAR, DEAN = DEMO_PEOPLE["registrar"], "staff-dean-graduate-1"
@@ -91,3 +93,26 @@ def test_a_student_files_online_and_withdraws(site: TestClient) -> None:
     assert "Withdrawn" in site.get("/privacy/records-requests").text
     again = site.post(f"/privacy/records-requests/{number}/withdraw", data={"csrf": token})
     assert again.status_code == 409 and "it is final" in again.text
+
+
+def test_a_copy_past_its_day_is_not_offered_and_the_page_writes_nothing(
+    site: TestClient, campus: Context
+) -> None:
+    number = _letter(campus, "student-000001", 3)
+    with campus.transaction() as session:
+        office = principal_for_person(session, REGISTRAR, "demo")
+        inspection.compile_copy(session, campus.profile, office, number)
+        inspection.release_copy(session, campus.profile, office, number)
+        copy = session.scalars(select(InspectionCopy)).one()
+        copy.expires_at = datetime.now(UTC) - timedelta(minutes=1)
+    with campus.transaction() as session:
+        changes = session.scalar(select(func.count()).select_from(Change))
+    _sign_in(site, "student-000001")
+    page = site.get("/privacy/records-requests").text
+    assert "has been deleted" in page and f"/privacy/records-requests/{number}/copy.pdf" not in page
+    with campus.transaction() as session:  # viewing the list purged nothing and recorded nothing
+        assert session.scalars(select(InspectionCopy.state)).one() == "released"
+        assert session.scalar(select(func.count()).select_from(Change)) == changes
+    assert site.get(f"/privacy/records-requests/{number}/copy.pdf").status_code == 404
+    with campus.transaction() as session:  # asking for it deleted it
+        assert session.scalars(select(InspectionCopy.state)).one() == "purged"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
@@ -12,6 +13,7 @@ from discretion.importers.demo import DEMO_PEOPLE
 from discretion.services import Context, disclosure_log
 from discretion.services.principals import principal_for_person
 from discretion.services.referrals import open_referral
+from discretion.store.models import Consent
 from tests.web.conftest import csrf_of
 
 REGISTRAR, ADMINISTRATOR = DEMO_PEOPLE["registrar"], DEMO_PEOPLE["administrator"]
@@ -153,6 +155,23 @@ def test_the_journal_and_consents_on_file(site: TestClient) -> None:
     page = site.get("/desk/consents", params={"student": "student-000001"}).text
     assert "Consents of student-000001" in page
     assert "There is no student" in site.get("/desk/consents", params={"student": "x-1"}).text
+
+
+def test_a_consent_that_ended_minutes_ago_is_not_shown_in_force(
+    site: TestClient, campus: Context
+) -> None:
+    moment = datetime.now(UTC)
+    with campus.transaction() as session:
+        for name, ends in (("Ended Ltd", moment - timedelta(seconds=5)),
+                           ("Running Ltd", moment + timedelta(days=3))):  # fmt: skip
+            session.add(Consent(student_id="student-000001", recipient_name=name, purpose="a job",
+                                items=["grades"], form="written", granted_at=moment - timedelta(1),
+                                expires_at=ends, recorded_by=REGISTRAR))  # fmt: skip
+    _sign_in(site, REGISTRAR)
+    page = site.get("/desk/consents", params={"student": "student-000001"}).text
+    ended, running = page.split("Ended Ltd")[1], page.split("Running Ltd")[1]
+    assert ended.index("Expired on") < ended.index("</tr>")  # the rule questions are decided by
+    assert running.index("In force until") < running.index("</tr>")
 
 
 def test_the_charts_have_tables_beside_them(site: TestClient, campus: Context) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -115,16 +116,12 @@ def show_command(
         typer.echo(f"  {step.at:%Y-%m-%d %H:%M} {step.action} by {step.actor}")
 
 
-def _step(action: str, request: int, by: str, database: str | None, profile: str,
-          reason: str | None = None) -> None:  # fmt: skip
+def _step(step: Callable[..., object], request: int, by: str, database: str | None,
+          profile: str, **reason: str) -> None:  # fmt: skip
+    """Take one step of a request's clock as ``by``; print the request as it stands."""
     with store(database, profile) as context, context.transaction() as session:
         actor = acting(session, by)
-        if reason is not None:
-            step = requests.pause if action == "pause" else requests.refuse
-            step(session, actor=actor, request_id=request, reason=reason)
-        else:
-            ending = {"resume": requests.resume, "fulfil": requests.fulfil}
-            ending.get(action, requests.withdraw)(session, actor=actor, request_id=request)
+        step(session, actor=actor, request_id=request, **reason)
         view = requests.show(session, context.profile, actor, request)
     typer.echo(_line(view))
 
@@ -135,7 +132,7 @@ def pause_command(
     database: DatabaseOption = None, profile: ProfileOption = "mit",
 ) -> None:  # fmt: skip
     """Stop a request's clock, saying why (e.g. while the student's identity is verified)."""
-    _step("pause", request, by, database, profile, reason)
+    _step(requests.pause, request, by, database, profile, reason=reason)
 
 
 @app.command("resume")
@@ -144,7 +141,7 @@ def resume_command(
     database: DatabaseOption = None, profile: ProfileOption = "mit",
 ) -> None:  # fmt: skip
     """Restart a paused request's clock."""
-    _step("resume", request, by, database, profile)
+    _step(requests.resume, request, by, database, profile)
 
 
 @app.command("fulfil")
@@ -153,7 +150,7 @@ def fulfil_command(
     database: DatabaseOption = None, profile: ProfileOption = "mit",
 ) -> None:  # fmt: skip
     """Record that the student inspected their records (final)."""
-    _step("fulfil", request, by, database, profile)
+    _step(requests.fulfil, request, by, database, profile)
 
 
 @app.command("refuse")
@@ -162,7 +159,7 @@ def refuse_command(
     database: DatabaseOption = None, profile: ProfileOption = "mit",
 ) -> None:  # fmt: skip
     """Refuse a request, saying why (final)."""
-    _step("refuse", request, by, database, profile, reason)
+    _step(requests.refuse, request, by, database, profile, reason=reason)
 
 
 @app.command("withdraw")
@@ -171,7 +168,7 @@ def withdraw_command(
     database: DatabaseOption = None, profile: ProfileOption = "mit",
 ) -> None:  # fmt: skip
     """Withdraw a request, for the student (final)."""
-    _step("withdraw", request, by, database, profile)
+    _step(requests.withdraw, request, by, database, profile)
 
 
 def _copy_line(view: inspection.CopyView) -> str:

@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, suppress
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import orjson
 import typer
@@ -35,17 +36,11 @@ import typer
 from discretion.cli.common import fail, failing
 from discretion.cli.render import render_answer, render_ruling
 from discretion.policy import DiscretionError, Profile, decide, parse_question
-from discretion.policy.jsontext import MAX_BYTES
-from discretion.services import (
-    Context,
-    MalformedJsonError,
-    NoDatabaseError,
-    NotFoundError,
-    NotMigratedError,
-    asking,
-    load_json,
-    open_context,
-)
+from discretion.policy.errors import MalformedJsonError
+from discretion.policy.jsontext import MAX_BYTES, load_json
+
+if TYPE_CHECKING:  # the services (and the store under them) load only for a question with ids
+    from discretion.services import Context
 
 __all__ = ["ask_each_line", "ask_whole"]
 
@@ -85,6 +80,8 @@ def _read_json(source: str) -> Any:
 
 def _open_store(database: str | None, profile_name: str) -> Context:
     """Open the store a question's ids are looked up in; never create one (exit 2 if missing)."""
+    from discretion.services import NoDatabaseError, NotMigratedError, open_context
+
     try:
         return open_context(database, profile_name, create=False)
     except NoDatabaseError as error:
@@ -153,6 +150,8 @@ def ask_whole(
     with ExitStack() as stack:
         session = None
         if any(_needs_store(entry) for entry in entries):
+            from discretion.services import asking
+
             stack.enter_context(failing())
             context = _open_store(database, profile_name)
             stack.callback(context.close)
@@ -180,7 +179,7 @@ def ask_whole(
 
 
 def _text(answer: Any) -> str:
-    if isinstance(answer, asking.Answer):
+    if hasattr(answer, "notes"):  # a store-backed services.asking.Answer
         return render_answer(answer.ruling, answer.notes)
     return render_ruling(answer)
 
@@ -234,7 +233,9 @@ def _code(error: DiscretionError) -> str:
     """Return the API's error code for what went wrong with one question (api/errors.py)."""
     if isinstance(error, MalformedJsonError):
         return "bad_request"
-    if isinstance(error, NotFoundError):
+    # only a question with ids loads the services, and only its answer raises NotFoundError
+    services = sys.modules.get("discretion.services")
+    if services is not None and isinstance(error, services.NotFoundError):
         return "not_found"
     return "invalid_question"
 
@@ -258,14 +259,14 @@ class _Stream:
                 raise MalformedJsonError("the line is blank; send one question per line")
             question = load_json(line, what="the line")
             if _needs_store(question):
+                from discretion.services import asking
+
                 with self.store().transaction() as session:
                     ruling = asking.ask(session, self.profile, question).to_json()
             else:
                 ruling = decide(parse_question(question, self.profile), self.profile).to_json()
             return orjson.dumps(ruling)
         except DiscretionError as error:
-            if isinstance(error, NotMigratedError):
-                raise
             self.bad += 1
             message = f"line {number}: {error}"
             typer.echo(f"discretion: {message}", err=True)

@@ -1,4 +1,8 @@
-"""What the commands share: options, the store, and turning errors into exit codes."""
+"""What the commands share: options, the store, and turning errors into exit codes.
+
+Commands that never open the store (``discretion ask`` on a question without
+ids) use this module too, so it imports the services only where they are used.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,19 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from sqlalchemy.orm import Session
 
 from discretion.cli.usage import one_line
 from discretion.policy import DiscretionError
 from discretion.policy.profile import BUILTIN_PROFILES
-from discretion.services import Context, NotMigratedError, open_context
-from discretion.services.availability import UNAVAILABLE, is_locked
-from discretion.services.errors import RefusedError
-from discretion.services.principals import Principal, principal_for_person
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from discretion.services import Context
+    from discretion.services.principals import Principal
 
 __all__ = [
     "MAX_ID",
@@ -94,6 +99,8 @@ def acting(session: Session, person_id: str) -> Principal:
     Raises:
         NotFoundError: no such person.
     """
+    from discretion.services.principals import principal_for_person
+
     return principal_for_person(session, person_id, "cli")
 
 
@@ -110,6 +117,8 @@ def echo_json(data: Any) -> None:
 
 def _unavailable(error: Exception) -> str:
     """Say in one line why the database cannot be used now, and what to do."""
+    from discretion.services.availability import is_locked
+
     if is_locked(error):
         return (
             "the database is locked by another process; retry when it is done "
@@ -123,6 +132,10 @@ def _unavailable(error: Exception) -> str:
 @contextmanager
 def failing() -> Iterator[None]:
     """Turn the errors a command can meet into one line and an exit code."""
+    from discretion.services import NotMigratedError
+    from discretion.services.availability import UNAVAILABLE
+    from discretion.services.errors import RefusedError
+
     try:
         yield
     except NotMigratedError as error:
@@ -139,6 +152,8 @@ def failing() -> Iterator[None]:
 @contextmanager
 def store(database: str | None, profile: str, *, migrated: bool = True) -> Iterator[Context]:
     """Open the store for one command, with its errors turned into exit codes."""
+    from discretion.services import open_context
+
     with failing():
         context = open_context(database, profile, migrated=migrated)
         try:

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from discretion.cli import advise, examples
 from discretion.cli.common import DatabaseOption, JsonOption, ProfileOption, fail
 from discretion.cli.render import render_rule, render_ruling
 from discretion.policy import DiscretionError, Profile, decide, load_profile, parse_question
@@ -87,6 +86,8 @@ def explain(
     profile_name: ProfileOption = "mit",
 ) -> None:
     """Show one rule, the policy point it implements, and a scenario that exercises it."""
+    from discretion.cli import examples  # the compiled policy finds the example
+
     rule = REGISTRY.get(rule_id)
     if rule is None:
         fail(f"unknown rule `{rule_id}`; `discretion rules` lists them")
@@ -104,6 +105,8 @@ def explain(
 
 def advise_command(profile_name: ProfileOption = "mit") -> None:
     """Ask step by step what you intend to share, and get the ruling."""
+    from discretion.cli import advise  # its steps load only when asked
+
     advise.run(_profile(profile_name))
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -129,6 +128,8 @@ class DiscretionGroup(TyperGroup):
 
 def version_line() -> str:
     """Return ``discretion X.Y.Z (policy A.B.C)``."""
+    from importlib.metadata import PackageNotFoundError, version  # for --version only
+
     try:
         package = version("discretion")
     except PackageNotFoundError:  # pragma: no cover - running from a source tree, uninstalled

@@ -10,11 +10,13 @@ refer, then permit), and ``by_information`` shows each item.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any, cast
 
-from discretion.policy.facts import Facts, item_facts
+from discretion.policy.facts import FACTS, Facts, item_facts
 from discretion.policy.profile import Office, Profile, load_profile
 from discretion.policy.question import Question
 from discretion.policy.registry import Effect, Rule
@@ -23,11 +25,14 @@ from discretion.policy.ruling import ItemRuling, Reason, Ruling
 from discretion.policy.version import POLICY_VERSION
 from discretion.policy.vocabulary import Condition, Decision
 
-__all__ = ["Finding", "Outcome", "assemble", "decide", "evaluate"]
+__all__ = ["Finding", "Outcome", "assemble", "decide", "decide_plainly", "evaluate"]
 
 _SEVERITY = {Decision.PERMIT: 0, Decision.REFER: 1, Decision.DENY: 2}
 _CONDITION_ORDER = {c: i for i, c in enumerate(Condition)}
 _MEMO_LIMIT = 1 << 16
+# how each fact that differs by item follows from the question (``facts.item_facts``)
+_FACT_NAMES = frozenset(fact.name for fact in FACTS)
+_PER_ITEM = {fact.name: fact.per_item for fact in FACTS if fact.per_item is not None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,32 +132,158 @@ def assemble(items: Sequence[str], outcomes: Sequence[Outcome], profile: Profile
     )
 
 
+class _Branch:
+    """A fact the rules read next, and what follows from each of its values seen so far."""
+
+    __slots__ = ("children", "derive", "name")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.derive = _PER_ITEM.get(name)
+        self.children: dict[Any, _Branch | int] = {}
+
+
+class _Reader:
+    """An item's facts, each worked out when a rule first reads it; ``_read`` lists them.
+
+    A fact once read is kept as an attribute, so reading it again costs no call.
+    Its own attributes start with an underscore: no fact's name does.
+    """
+
+    def __init__(self, question: Question, item: str, profile: Profile) -> None:
+        self._question, self._item, self._profile = question, item, profile
+        self._read: list[tuple[str, Any]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        value = _fact_value(self._question, self._item, self._profile, name)
+        self._read.append((name, value))
+        setattr(self, name, value)
+        return value
+
+
+def _fact_value(question: Question, item: str, profile: Profile, name: str) -> Any:
+    """Return one fact of ``item``, exactly as ``item_facts`` works it out."""
+    if name not in _FACT_NAMES:
+        raise AttributeError(name)  # as ``ItemFacts`` would: a rule read no fact
+    derive = _PER_ITEM.get(name)
+    stated = question.stated.get(name)
+    return stated if derive is None else derive(question, item, profile, stated)
+
+
 class _Engine:
-    """Rulings for one profile, remembered: the question space is finite."""
+    """Rulings for one profile, remembered: the question space is finite.
 
-    def __init__(self, profile: Profile) -> None:
+    An item's outcome is found by walking the decision tree of the rules (as
+    ``compiled.explore`` builds it, a dict lookup per fact the rules read),
+    grown lazily: the first item to reach a new branch is ruled by the plain
+    rules through a ``_Reader``, and the facts it read, in the order read,
+    become the path to its outcome. The rules read facts in an order fixed by
+    the values read before, so every item that agrees on those facts gets
+    that outcome. A ruling is assembled once per tuple of outcomes and items.
+    """
+
+    def __init__(
+        self, profile: Profile, rules: Mapping[Effect, Sequence[Rule]] = BY_EFFECT
+    ) -> None:
         self.profile = profile
-        self.outcomes: dict[object, Outcome] = {}
+        self.rules = rules
+        self.root: _Branch | int | None = None
+        self.outcomes: list[Outcome] = []
+        self.numbers: dict[Outcome, int] = {}
+        self.item_rulings: list[ItemRuling] = []
+        self.assembled: dict[tuple[int, ...], Ruling] = {}
+        self.classes: dict[tuple[tuple[str, ...], tuple[int, ...]], Ruling] = {}
         self.rulings: dict[str, Ruling] = {}
+        self.lock = threading.Lock()
 
-    def outcome(self, question: Question, item: str) -> Outcome:
-        facts = item_facts(question, item, self.profile)
-        found = self.outcomes.get(facts)
-        if found is None:
-            if len(self.outcomes) >= _MEMO_LIMIT:
-                self.outcomes.clear()
-            found = self.outcomes[facts] = evaluate(facts, self.profile)
-        return found
+    def grow(self, question: Question, item: str) -> int:
+        """Rule on an item with the plain rules; add the path of facts they read to the tree."""
+        with self.lock:  # rare, and numbering outcomes must not race
+            return self._grow(question, item)
+
+    def _grow(self, question: Question, item: str) -> int:
+        reader = _Reader(question, item, self.profile)
+        outcome = evaluate(cast(Facts, reader), self.profile, self.rules)
+        number = self.numbers.get(outcome)
+        if number is None:
+            number = self.numbers[outcome] = len(self.outcomes)
+            self.outcomes.append(outcome)
+            self.item_rulings.append(ItemRuling(outcome.decision, outcome.deciding.rule.id,
+                                         outcome.deciding.refer_to))  # fmt: skip
+        parent: _Branch | None = None
+        edge: Any = None  # the value that leads from ``parent`` to ``node``
+        node = self.root
+        for name, value in reader._read:
+            if node is None:
+                node = _Branch(name)
+                self._attach(parent, edge, node)
+            assert type(node) is _Branch and node.name == name  # INVARIANT: reads are ordered
+            parent, edge, node = node, value, node.children.get(value)
+        self._attach(parent, edge, number)  # (another thread may have grown it: the same)
+        return number
+
+    def _attach(self, parent: _Branch | None, value: Any, child: _Branch | int) -> None:
+        if parent is None:
+            self.root = child
+        else:
+            parent.children[value] = child
+
+    def ruling(self, items: tuple[str, ...], numbers: tuple[int, ...]) -> Ruling:
+        """Assemble the ruling on ``items`` whose outcomes are ``numbers``; remember it."""
+        like = self.assembled.get(numbers)
+        if like is None:
+            outcomes = [self.outcomes[n] for n in numbers]
+            ruling = like = assemble(items, outcomes, self.profile)
+            _remember(self.assembled, numbers, like)
+        else:
+            # only ``by_information`` names the items; the rest follows from the outcomes
+            ruling = Ruling(
+                decision=like.decision,
+                refer_to=like.refer_to,
+                conditions=like.conditions,
+                by_information=dict(
+                    zip(items, map(self.item_rulings.__getitem__, numbers), strict=True)
+                ),
+                reasons=like.reasons,
+                remedy=like.remedy,
+                policy_version=like.policy_version,
+                profile=like.profile,
+            )
+        _remember(self.classes, (items, numbers), ruling)
+        return ruling
 
     def decide(self, question: Question) -> Ruling:
         ruling = self.rulings.get(question.key)
+        if ruling is not None:
+            return ruling
+        profile = self.profile
+        known = profile.items
+        stated = question.stated
+        items = question.information
+        numbers = []
+        for item in items:  # walk the tree (the hot loop: kept inline)
+            if item not in known:  # an error, whether the rules read the item or not
+                profile.traits(item)
+            node = self.root
+            while isinstance(node, _Branch):
+                derive = node.derive
+                value = stated.get(node.name)
+                if derive is not None:
+                    value = derive(question, item, profile, value)
+                node = node.children.get(value)
+            numbers.append(self.grow(question, item) if node is None else node)
+        key = (items, tuple(numbers))
+        ruling = self.classes.get(key)
         if ruling is None:
-            outcomes = [self.outcome(question, item) for item in question.information]
-            ruling = assemble(question.information, outcomes, self.profile)
-            if len(self.rulings) >= _MEMO_LIMIT:
-                self.rulings.clear()
-            self.rulings[question.key] = ruling
+            ruling = self.ruling(*key)
+        _remember(self.rulings, question.key, ruling)
         return ruling
+
+
+def _remember(memo: dict[Any, Ruling], key: Any, ruling: Ruling) -> None:
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[key] = ruling
 
 
 @cache
@@ -174,3 +305,13 @@ def decide(question: Question, profile: Profile | None = None) -> Ruling:
         UnknownInformationError: the question names an item the profile does not know.
     """
     return _engine(profile or load_profile()).decide(question)
+
+
+def decide_plainly(question: Question, profile: Profile | None = None) -> Ruling:
+    """Rule on a question with the plain rules, item by item: no tree, no memo.
+
+    ``decide`` must always answer exactly this; the tests hold it to it.
+    """
+    profile = profile or load_profile()
+    outcomes = [evaluate(item_facts(question, i, profile), profile) for i in question.information]
+    return assemble(question.information, outcomes, profile)

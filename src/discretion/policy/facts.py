@@ -184,10 +184,12 @@ class Fact:
         assert self.at is not None  # INVARIANT: only stated facts are read
         here: Any = data
         for key in self.at:
-            if not isinstance(here, Mapping) or key not in here:
+            # a decoded object is a dict: ask the abstract Mapping only of anything else
+            if not (type(here) is dict or isinstance(here, Mapping)) or key not in here:
                 return self.default
             here = here[key]
-        return self.kind(here) if issubclass(self.kind, Enum) else bool(here)
+        members = _MEMBERS.get(self.kind)
+        return bool(here) if members is None else members.get(here) or self.kind(here)
 
     def json(self, value: Any) -> Any:
         """Return a value as a question states it."""
@@ -212,6 +214,12 @@ def _declared() -> tuple[Fact, ...]:
 
 
 FACTS: tuple[Fact, ...] = _declared()
+# each enumerated fact's members by value: a dict lookup, where calling the Enum takes longer
+_MEMBERS: dict[type, dict[Any, Any]] = {
+    fact.kind: {member.value: member for member in fact.kind}
+    for fact in FACTS
+    if issubclass(fact.kind, Enum)
+}
 FACT_NAMES: tuple[str, ...] = tuple(fact.name for fact in FACTS)
 # the facts a question states, in declaration order (its key follows it)
 STATED: tuple[Fact, ...] = tuple(fact for fact in FACTS if fact.at is not None)

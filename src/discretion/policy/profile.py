@@ -10,7 +10,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -71,7 +71,7 @@ class Profile:
     batch_threshold: int = 3
     warn_action: str = "header"
 
-    @property
+    @cached_property  # a profile never changes; parse_question asks for every question
     def directory_items(self) -> tuple[str, ...]:
         """Return the directory items in profile order."""
         return tuple(name for name, traits in self.items.items() if traits.directory)

@@ -11,16 +11,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
 
 from discretion.policy.errors import InvalidQuestionError, UnknownInformationError
 from discretion.policy.facts import REQUIRED, STATED
 from discretion.policy.jsontext import MAX_DEPTH
 from discretion.policy.profile import Profile
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 __all__ = [
     "Question",
@@ -116,6 +118,9 @@ def ruling_schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Draft202012Validator:
+    # imported only to explain a refusal: a valid question never pays for jsonschema
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(question_schema())
 
 
@@ -133,19 +138,26 @@ def _schema_error(data: Any) -> str | None:
     The compiled check answers the common case; jsonschema, the reference,
     explains a failure (and has the last word if the two ever disagree).
     Both recurse into the data, and garbage nested a few hundred levels deep
-    would exhaust the stack, so such data is refused before either runs.
+    would exhaust the stack, so such data is refused before jsonschema runs.
+    The compiled check recurses no deeper than the schema, whose every object
+    and array is closed: what fits it nests three levels, and only what does
+    not need be measured.
     """
+    try:
+        _fast_check()(data)
+    except (fastjsonschema.JsonSchemaException, RecursionError):
+        pass
+    else:
+        return None
     if _nests_deeper(data, MAX_DEPTH):
         return (
             f"invalid question: lists and objects nest more than {MAX_DEPTH} levels deep; "
             "a question nests three"
         )
-    try:
-        _fast_check()(data)
-    except fastjsonschema.JsonSchemaException:
-        error = best_match(_validator().iter_errors(data))
-        return None if error is None else _describe(error)
-    return None
+    from jsonschema.exceptions import best_match
+
+    error = best_match(_validator().iter_errors(data))
+    return None if error is None else _describe(error)
 
 
 def _nests_deeper(data: Any, limit: int) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from discretion.policy.profile import Office
@@ -55,20 +55,31 @@ class Ruling:
     policy_version: str
     profile: str
 
+    # the JSON form, built on first asking: one ruling serves every question of its class
+    _json: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
+
     @property
     def rules(self) -> tuple[str, ...]:
         """Return the ids of the rules that decided, in reason order."""
         return tuple(reason.rule for reason in self.reasons)
 
     def to_json(self) -> dict[str, Any]:
-        """Return exactly the form of ``ruling.schema.json``."""
-        return {
-            "decision": self.decision.value,
-            "refer_to": None if self.refer_to is None else self.refer_to.to_json(),
-            "conditions": [c.value for c in self.conditions],
-            "by_information": {k: v.to_json() for k, v in self.by_information.items()},
-            "reasons": [r.to_json() for r in self.reasons],
-            "remedy": self.remedy,
-            "policy_version": self.policy_version,
-            "profile": self.profile,
-        }
+        """Return exactly the form of ``ruling.schema.json``.
+
+        Built once per ruling; each call returns a new outer dict, whose nested
+        parts are shared and must not be changed.
+        """
+        form = self._json
+        if form is None:
+            form = {
+                "decision": self.decision.value,
+                "refer_to": None if self.refer_to is None else self.refer_to.to_json(),
+                "conditions": [c.value for c in self.conditions],
+                "by_information": {k: v.to_json() for k, v in self.by_information.items()},
+                "reasons": [r.to_json() for r in self.reasons],
+                "remedy": self.remedy,
+                "policy_version": self.policy_version,
+                "profile": self.profile,
+            }
+            object.__setattr__(self, "_json", form)
+        return dict(form)

@@ -45,6 +45,7 @@ __all__ = [
     "refuse",
     "resume",
     "show",
+    "view_of",
     "by_urgency",
     "withdraw",
 ]
@@ -278,7 +279,8 @@ def withdraw(session: Session, *, actor: Principal, request_id: int) -> AccessRe
     return request
 
 
-def _view(session: Session, profile: Profile, request: AccessRequest) -> RequestView:
+def view_of(session: Session, profile: Profile, request: AccessRequest) -> RequestView:
+    """Return the view of a request already read (and authorised) by the caller: its clock."""
     moment = now()
     pauses = session.scalars(
         select(AccessRequestPause).where(AccessRequestPause.request_id == request.id)
@@ -316,7 +318,7 @@ def show(session: Session, profile: Profile, reader: Principal, request_id: int)
         ForbiddenError: anyone else (to a student, another's request looks like none).
         NotFoundError: the Registrar's office asked for a request that does not exist.
     """
-    return _view(session, profile, kept_request(session, reader, request_id))
+    return view_of(session, profile, kept_request(session, reader, request_id))
 
 
 def list_requests(
@@ -345,7 +347,7 @@ def list_requests(
         query = query.where(AccessRequest.student_id == student_id)
     if open_only:
         query = query.where(AccessRequest.state.in_(OPEN))
-    return [_view(session, profile, request) for request in session.scalars(query)]
+    return [view_of(session, profile, request) for request in session.scalars(query)]
 
 
 def by_urgency(views: list[RequestView]) -> list[RequestView]:

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from discretion.policy import Profile
 from discretion.services.access import KEEPER, require_registrar
-from discretion.services.access_requests import fulfil, kept_request, open_request, show
+from discretion.services.access_requests import fulfil, kept_request, open_request, view_of
 from discretion.services.context import now
 from discretion.services.errors import ConflictError, NotFoundError
 from discretion.services.identities import identities
@@ -35,7 +35,7 @@ from discretion.services.inspection_render import FORMAT, pdf_text, render_pdf
 from discretion.services.inspection_sources import SOURCES, Names
 from discretion.services.principals import Principal
 from discretion.services.redaction import MARKER, Identity, Redactor, Verifier
-from discretion.store.models import Change, InspectionCopy, Person
+from discretion.store.models import AccessRequest, Change, InspectionCopy, Person
 
 __all__ = [
     "LEFT_OUT",
@@ -105,10 +105,6 @@ class Download:
     filename: str
 
 
-def _identity(someone: Person) -> Identity:
-    return identities(someone)[0]
-
-
 def _all(people: Iterable[Person]) -> Iterator[Identity]:
     for someone in people:
         yield from identities(someone)
@@ -169,14 +165,12 @@ def unverified(bundle: dict[str, Any], pdf: bytes, verifier: Verifier) -> str | 
     return None
 
 
-def _bundle(session: Session, profile: Profile, actor: Principal, request_id: int,
-            student: Person) -> dict[str, Any]:  # fmt: skip
-    others = session.scalars(
-        select(Person).where(Person.kind == "student", Person.id != student.id)
-    )
+def _bundle(session: Session, profile: Profile, actor: Principal, request: AccessRequest,
+            student: Person, others: list[Identity]) -> dict[str, Any]:  # fmt: skip
     staff = session.scalars(select(Person).where(Person.kind != "student"))
+    own = identities(student)
     # the student's own preferred name is theirs: it stays, as staff names do
-    redactor = Redactor(_identity(student), _all(others), [*_all(staff), *identities(student)[1:]])
+    redactor = Redactor(own[0], others, [*_all(staff), *own[1:]])
     names, redactions = Names(session), 0
     sections, held = [], []
     for source in SOURCES.values():
@@ -194,8 +188,7 @@ def _bundle(session: Session, profile: Profile, actor: Principal, request_id: in
                          "description": source.description, "columns": list(source.columns),
                          "rows": rows})  # fmt: skip
     counts = {category: sum(1 for h in held if h.category == category) for category in LEFT_OUT}
-    request = kept_request(session, actor, request_id)
-    clock = show(session, profile, actor, request_id)  # the due date, pauses included
+    clock = view_of(session, profile, request)  # the due date, pauses included
     return {
         "format": FORMAT,
         "institution": profile.name,
@@ -238,12 +231,15 @@ def compile_copy(session: Session, profile: Profile, actor: Principal, request_i
     require_registrar(actor)
     student = session.get(Person, request.student_id)
     assert student is not None  # INVARIANT: the request's key
-    bundle = _bundle(session, profile, actor, request_id, student)
-    pdf = render_pdf(bundle)
-    others = session.scalars(
-        select(Person).where(Person.kind == "student", Person.id != student.id)
+    # every other student, loaded once: the redactor takes them out, the verifier checks it
+    others = list(
+        _all(
+            session.scalars(select(Person).where(Person.kind == "student", Person.id != student.id))
+        )
     )
-    reason = unverified(bundle, pdf, Verifier(_identity(student), _all(others)))
+    bundle = _bundle(session, profile, actor, request, student, others)
+    pdf = render_pdf(bundle)
+    reason = unverified(bundle, pdf, Verifier(identities(student)[0], others))
     if reason is not None:
         raise ConflictError(reason)
     for earlier in session.scalars(

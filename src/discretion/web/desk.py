@@ -33,12 +33,14 @@ from discretion.services import (
 )
 from discretion.services.changes import list_authorizations, list_consents
 from discretion.services.checkpoints import stored
+from discretion.services.context import now
 from discretion.services.referrals import assign_referral, close_referral, list_referrals
 from discretion.web.browsing import Viewer, context_of, viewer
 from discretion.web.forms import is_csrf_valid, read_form
-from discretion.web.privacy import EXPIRED, day, words
+from discretion.web.privacy import EXPIRED, words
 from discretion.web.rendering import render
 from discretion.web.request_views import request_rows, urgent
+from discretion.web.wording import consent_status, day
 
 __all__ = ["router"]
 
@@ -420,12 +422,7 @@ async def journal(request: Request) -> Response:
 
 
 def _status(row: Any) -> str:
-    if row.revoked_at is not None:
-        return f"Revoked on {day(row.revoked_at)}"
-    if row.expires_at is not None:
-        ended = row.expires_at.date() < date.today()
-        return f"{'Ended on' if ended else 'In force until'} {day(row.expires_at)}"
-    return "In force"
+    return consent_status(row.revoked_at, row.expires_at, now())[0]
 
 
 @router.get("/desk/consents")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
@@ -50,6 +50,7 @@ from discretion.services.people import person
 from discretion.web.browsing import Viewer, context_of, viewer
 from discretion.web.forms import is_csrf_valid, read_form
 from discretion.web.rendering import render
+from discretion.web.wording import consent_status, day
 
 __all__ = ["ITEM_WORDS", "router"]
 
@@ -99,11 +100,6 @@ def words(item: str | None) -> str:
     if item is None:
         return "everything in the directory"
     return ITEM_WORDS.get(item, item.replace("_", " "))
-
-
-def day(moment: datetime | None) -> str:
-    """Return a date as people write it: 1 December 2026."""
-    return "" if moment is None else f"{moment.day} {moment:%B %Y}"
 
 
 def listed(items: list[str]) -> str:
@@ -346,17 +342,8 @@ class ConsentView:
     in_force: bool
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _consent_view(row: Any, at: datetime) -> ConsentView:
-    if row.revoked_at is not None:
-        status, in_force = f"Revoked on {day(row.revoked_at)}", False
-    elif row.expires_at is not None and _aware(row.expires_at) <= at:
-        status, in_force = f"Expired on {day(row.expires_at)}", False
-    else:
-        status, in_force = "In force", True
+    status, in_force = consent_status(row.revoked_at, row.expires_at, at)
     return ConsentView(
         row.id,
         row.recipient_name,

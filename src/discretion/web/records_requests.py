@@ -33,7 +33,6 @@ REFUSED = (ConflictError, ForbiddenError, InvalidRequestError, NotFoundError)
 async def _page(request: Request, who: Viewer, status: int = 200, error: str = "") -> Response:
     profile = context_of(request).profile
     me = who.principal.person_id or ""
-    await _run(request, inspection.purge_expired)  # the page never offers a copy past its day
     rows = await _run(request, lambda s: request_rows(s, profile, who.principal, me))
     filed = request.query_params.get("filed", "")
     return render(

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from discretion.services import access_requests, inspection
 from discretion.services.context import now
 from discretion.services.principals import Principal
-from discretion.web.privacy import day
+from discretion.web.wording import day
 
 __all__ = ["STATES", "RequestRow", "attachment", "request_rows", "urgent"]
 
@@ -64,6 +64,16 @@ def _badge(view: access_requests.RequestView, moment: datetime) -> str:
     return STATES.get(view.state, view.state)
 
 
+def _copy_state(copy: Any, moment: datetime) -> str:
+    """Return the state a reader sees: a released copy past its day is as good as purged
+    (its content goes at the next download or ``access-request purge``)."""
+    if copy is None:
+        return ""
+    if copy.state == "released" and copy.expires_at is not None and copy.expires_at <= moment:
+        return "purged"
+    return str(copy.state)
+
+
 def _row(view: access_requests.RequestView, copy: Any, moment: datetime) -> RequestRow:
     return RequestRow(
         id=view.id, student_id=view.student_id, method=METHODS.get(view.method, view.method),
@@ -72,7 +82,7 @@ def _row(view: access_requests.RequestView, copy: Any, moment: datetime) -> Requ
         effective_due=day(view.effective_due_at), effective_due_at=view.effective_due_at,
         paused_days=view.paused_days, badge=_badge(view, moment), overdue=view.overdue,
         due_soon=view.due_soon, reason=view.reason or "",
-        copy_state=copy.state if copy is not None else "",
+        copy_state=_copy_state(copy, moment),
         kept_until=day(copy.expires_at) if copy is not None else "",
     )  # fmt: skip
 

@@ -8,6 +8,7 @@ refuse), compiles, checks and releases the copy. The services decide who may
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -30,6 +31,14 @@ _ONE = "/v1/access-requests/{request_id}"
 
 def _shown(request: Request, session: Session, principal: Principal, request_id: int) -> Json:
     return service.show(session, context_of(request).profile, principal, request_id).to_json()
+
+
+def _step(request: Request, principal: Principal, request_id: int,
+          step: Callable[[Session], object]) -> Json:  # fmt: skip
+    """Take one step of the request's clock in a transaction; answer the request as it stands."""
+    with transaction(request) as session:
+        step(session)
+        return _shown(request, session, principal, request_id)
 
 
 @router.post(
@@ -69,41 +78,56 @@ def show_one(request: Request, principal: Caller, request_id: RowId) -> Json:
 @router.post(f"{_ONE}/pause", response_model=AccessRequest, summary="Pause a request's clock")
 def pause(request: Request, principal: Caller, request_id: RowId, body: ReasonIn) -> Json:
     """Stop the clock, saying why (the Registrar's office)."""
-    with transaction(request) as session:
-        service.pause(session, actor=principal, request_id=request_id, reason=body.reason)
-        return _shown(request, session, principal, request_id)
+    return _step(
+        request,
+        principal,
+        request_id,
+        lambda s: service.pause(s, actor=principal, request_id=request_id, reason=body.reason),
+    )
 
 
 @router.post(f"{_ONE}/resume", response_model=AccessRequest, summary="Resume a request's clock")
 def resume(request: Request, principal: Caller, request_id: RowId) -> Json:
     """Restart a paused clock (the Registrar's office)."""
-    with transaction(request) as session:
-        service.resume(session, actor=principal, request_id=request_id)
-        return _shown(request, session, principal, request_id)
+    return _step(
+        request,
+        principal,
+        request_id,
+        lambda s: service.resume(s, actor=principal, request_id=request_id),
+    )
 
 
 @router.post(f"{_ONE}/fulfil", response_model=AccessRequest, summary="Record the inspection")
 def fulfil(request: Request, principal: Caller, request_id: RowId) -> Json:
     """Record that the student inspected their records (the Registrar's office; final)."""
-    with transaction(request) as session:
-        service.fulfil(session, actor=principal, request_id=request_id)
-        return _shown(request, session, principal, request_id)
+    return _step(
+        request,
+        principal,
+        request_id,
+        lambda s: service.fulfil(s, actor=principal, request_id=request_id),
+    )
 
 
 @router.post(f"{_ONE}/refuse", response_model=AccessRequest, summary="Refuse a request")
 def refuse(request: Request, principal: Caller, request_id: RowId, body: ReasonIn) -> Json:
     """Refuse, saying why (the Registrar's office; final)."""
-    with transaction(request) as session:
-        service.refuse(session, actor=principal, request_id=request_id, reason=body.reason)
-        return _shown(request, session, principal, request_id)
+    return _step(
+        request,
+        principal,
+        request_id,
+        lambda s: service.refuse(s, actor=principal, request_id=request_id, reason=body.reason),
+    )
 
 
 @router.post(f"{_ONE}/withdraw", response_model=AccessRequest, summary="Withdraw a request")
 def withdraw(request: Request, principal: Caller, request_id: RowId) -> Json:
     """Withdraw a request (the student, or the Registrar's office for them; final)."""
-    with transaction(request) as session:
-        service.withdraw(session, actor=principal, request_id=request_id)
-        return _shown(request, session, principal, request_id)
+    return _step(
+        request,
+        principal,
+        request_id,
+        lambda s: service.withdraw(s, actor=principal, request_id=request_id),
+    )
 
 
 @router.post(f"{_ONE}/copy", status_code=201, response_model=Copy, summary="Compile the copy")
