@@ -264,7 +264,8 @@ class _Stream:
                 with self.store().transaction() as session:
                     ruling = asking.ask(session, self.profile, question).to_json()
             else:
-                ruling = decide(parse_question(question, self.profile), self.profile).to_json()
+                ruled = decide(parse_question(question, self.profile), self.profile)
+                ruling = ruled.to_json(remember=False)  # memory stays flat: see Ruling.to_json
             return orjson.dumps(ruling)
         except DiscretionError as error:
             self.bad += 1
