@@ -61,6 +61,7 @@ test: lint
 bench: install
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
 	$(BIN)/python bench/decide.py
+	$(BIN)/python bench/ask_stream.py
 	$(BIN)/python bench/cli.py
 	$(BIN)/python bench/store.py
 	$(BIN)/python bench/api.py

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from discretion.api.app import create_app
 from discretion.api.routes import directory
 from discretion.api.settings import Settings
+from discretion.cli.main import app
 from discretion.services import Context, LogKeyMissingError, open_context
 from discretion.services.log_keys import DEMO_LOG_KEY, LogKey
 from discretion.services.principals import IMPORTER
@@ -83,6 +85,16 @@ def test_a_bad_question_says_where_it_is_wrong(api: Api) -> None:
     assert not_json.status_code == 400 and _error(not_json)["code"] == "bad_request"
     too_many = api.client.post("/v1/decisions", json=[PARENT] * 1001, headers=api.auth("service"))
     assert too_many.status_code == 422
+
+
+def test_an_empty_batch_is_refused_by_the_api_and_by_discretion_ask_alike(api: Api) -> None:
+    answer = api.client.post("/v1/decisions", json=[], headers=api.auth("service"))
+    assert answer.status_code == 422
+    assert _error(answer)["message"] == "send between 1 and 1000 questions in a batch"
+    for args in (["ask", "-"], ["ask", "-", "--json"]):
+        result = CliRunner().invoke(app, args, input="[]")
+        assert (result.exit_code, result.stdout) == (2, "")  # refused: nothing ruled
+        assert "the array holds no questions" in result.stderr
 
 
 def test_validation_errors_name_each_field(api: Api) -> None:

@@ -98,7 +98,7 @@ def test_ask_with_another_profile() -> None:
         (
             ["ask", "-"],
             '[{"recipient": {"kind": "self"}, "information": ["name"]}, {}]',
-            "question 2: invalid question",
+            "question 1: invalid question",
         ),
         (
             ["ask", "-"],

@@ -126,9 +126,9 @@ def test_every_bad_question_of_a_batch_is_named_by_its_position() -> None:
     code, out, err = _ask(json.dumps(batch))
     assert (code, out) == (2, "")
     lines = err.splitlines()
-    assert [line.split(":")[1] for line in lines] == [" question 2", " question 4", " question 5"]
-    assert lines[0].startswith("discretion: question 2: invalid question at `recipient.kind`")
-    assert lines[1].startswith("discretion: question 4: unknown information item `grade`")
+    assert [line.split(":")[1] for line in lines] == [" question 1", " question 3", " question 4"]
+    assert lines[0].startswith("discretion: question 1: invalid question at `recipient.kind`")
+    assert lines[1].startswith("discretion: question 3: unknown information item `grade`")
 
 
 def test_ask_about_a_student_in_an_empty_folder_creates_nothing(

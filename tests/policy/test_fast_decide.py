@@ -253,3 +253,13 @@ def test_a_ruling_builds_its_json_once_and_hands_out_fresh_outer_dicts(mit: Prof
     assert first["by_information"] is second["by_information"]  # built once, shared
     first["decision"] = "changed"
     assert ruling.to_json()["decision"] == ruling.decision.value
+
+
+def test_a_ruling_serialised_without_remembering_keeps_no_json(mit: Profile) -> None:
+    # ask --ndjson: a million rulings serialised once each must not each keep their form
+    ruling = decide_plainly(Question.of(("name", "grades"), recipient=RecipientKind.PARENT), mit)
+    fresh = ruling.to_json(remember=False)
+    again = ruling.to_json(remember=False)
+    assert fresh == again and fresh["by_information"] is not again["by_information"]
+    assert fresh == ruling.to_json()  # and the same form as the remembered one
+    assert ruling.to_json(remember=False)["by_information"] is ruling.to_json()["by_information"]

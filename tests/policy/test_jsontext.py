@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from discretion.policy.errors import DiscretionError, MalformedJsonError
 from discretion.policy.jsontext import MAX_BYTES, MAX_DEPTH, load_json
 
 
-def _refused(data: bytes | str, **limits: int) -> str:
+def _refused(data: bytes | str, max_bytes: int = MAX_BYTES) -> str:
     with pytest.raises(MalformedJsonError) as error:
-        load_json(data, what="the text", **limits)
+        load_json(data, what="the text", max_bytes=max_bytes)
     message = str(error.value)
     assert message.startswith("the text ") and "\n" not in message
     return message
@@ -93,3 +96,47 @@ def test_hostile_text_is_refused_in_linear_time(data: bytes) -> None:
     started = time.perf_counter()
     _refused(data)
     assert time.perf_counter() - started < 2
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+def _strictly(data: bytes) -> Any:
+    # what the strict reader alone says: the value, or its message
+    try:
+        return ("value", load_json(data, what="the text", fast=False))
+    except MalformedJsonError as error:
+        return ("refused", str(error))
+
+
+def _either(data: bytes) -> Any:
+    try:
+        return ("value", load_json(data, what="the text"))
+    except MalformedJsonError as error:
+        return ("refused", str(error))
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_JSON_VALUES, keys=st.lists(st.sampled_from(["a", "b", "a:"]), max_size=3))
+def test_the_orjson_path_returns_what_the_strict_reader_does(value: Any, keys: list[str]) -> None:
+    # keys given twice, floats, long integers, NaN and colons in strings all go the strict way
+    text = json.dumps(value)
+    if keys:
+        text = "{" + ",".join(f'"{key}":{text}' for key in keys) + "}"
+    data = text.encode()
+    assert _either(data) == _strictly(data)
+    assert _either(b"[" * 40 + data + b"]" * 40) == _strictly(b"[" * 40 + data + b"]" * 40)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b'{"a":1,"a":2}', b"[1.5]", b"123456789012345678901234567890", b"-9223372036854775809",
+     b'"\\ud800"', b'{"a":"x:y","a":1}', b"[" * 33 + b"]" * 33, b"\xef\xbb\xbf[1]", b"1e999",
+     b"NaN", b'{"a": {"b": [true, null]}}', b"18446744073709551615", b""],
+)  # fmt: skip
+def test_the_orjson_path_agrees_on_the_edges(data: bytes) -> None:
+    assert _either(data) == _strictly(data)

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import json
-from contextlib import ExitStack
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
-from discretion.cli.common import DatabaseOption, JsonOption, ProfileOption, fail, failing
-from discretion.cli.render import render_answer, render_rule, render_ruling
+from discretion.cli.common import DatabaseOption, JsonOption, ProfileOption, fail
+from discretion.cli.render import render_rule, render_ruling
 from discretion.policy import DiscretionError, Profile, decide, load_profile, parse_question
-from discretion.policy.errors import MalformedJsonError
-from discretion.policy.jsontext import MAX_BYTES, load_json
 from discretion.policy.registry import REGISTRY
 from discretion.policy.rules import RULES
-
-if TYPE_CHECKING:  # the services (and the store under them) load only for a question with ids
-    from discretion.services import Context
 
 __all__ = ["register"]
 
@@ -30,51 +23,22 @@ def _profile(name: str) -> Profile:
         fail(str(error))
 
 
-def _read_json(source: str) -> Any:
-    """Return the JSON value of a file, or of standard input for ``-``, read as bytes."""
-    try:
-        if source == "-":
-            data, label = typer.get_binary_stream("stdin").read(MAX_BYTES + 1), "standard input"
-        else:
-            with Path(source).open("rb") as file:
-                data, label = file.read(MAX_BYTES + 1), source
-    except FileNotFoundError:
-        fail(f"no such file `{source}`; give a JSON file, or - for standard input")
-    except (OSError, ValueError) as error:  # ValueError: a NUL byte in the name
-        reason = getattr(error, "strerror", None) or "not a possible file name"
-        fail(f"cannot read `{source}`: {reason}; give a JSON file, or - for standard input")
-    try:
-        return load_json(data, what=label)
-    except MalformedJsonError as error:
-        fail(str(error))
-
-
-def _open_store(database: str | None, profile_name: str) -> Context:
-    """Open the store a question's ids are looked up in; never create one (exit 2 if missing)."""
-    from discretion.services import NoDatabaseError, NotMigratedError, open_context
-
-    try:
-        return open_context(database, profile_name, create=False)
-    except NoDatabaseError as error:
-        fail(
-            f"no database at {error.path} to take `student.id` or `recipient.id` from; "
-            "create it with `discretion db upgrade`, then fill it with `discretion import FOLDER` "
-            "(or `discretion demo`), or name another with --database"
-        )
-    except NotMigratedError as error:
-        fail(str(error))
-
-
-def _needs_store(entry: Any) -> bool:
-    if not isinstance(entry, dict):
-        return False
-    ids = [entry.get(key) for key in ("student", "recipient")]
-    return any(isinstance(part, dict) and part.get("id") for part in ids)
+NdjsonOption = Annotated[
+    bool,
+    typer.Option(
+        "--ndjson",
+        help="Read one question per line and write one JSON ruling per line as they come; "
+        "a bad line gets an error line in its place, and exit status 2 at the end.",
+    ),
+]
 
 
 def ask(
-    source: Annotated[str, typer.Argument(metavar="FILE|-", help="A question, or a JSON array.")],
+    source: Annotated[
+        str, typer.Argument(metavar="FILE|-", help="A question, a JSON array, or (--ndjson) lines.")
+    ],
     as_json: JsonOption = False,
+    ndjson: NdjsonOption = False,
     profile_name: ProfileOption = "mit",
     database: DatabaseOption = None,
 ) -> None:
@@ -83,45 +47,27 @@ def ask(
     A question that names `student.id` or `recipient.id` takes their facts
     from the store (and the JSON answer shows them under `facts`); the store
     must exist already. `subject` (a code such as 8.01) asks about the
-    records of that subject. In an array, every invalid question is named,
-    one line each, by its position counting from 1.
-    """
-    profile = _profile(profile_name)
-    data = _read_json(source)
-    batch = isinstance(data, list)
-    entries = data if batch else [data]
-    answers: list[dict[str, Any]] = []
-    texts: list[str] = []
-    errors: list[str] = []
-    with ExitStack() as stack:
-        session = None
-        if any(_needs_store(entry) for entry in entries):
-            from discretion.services import asking
+    records of that subject. An array is all or nothing: every invalid
+    question is named, one line each, by its index counting from 0 (as the
+    API does), and nothing is ruled; an empty array is refused. Answered in
+    words, each ruling of an array has a heading `Question I (N of M)`.
 
-            stack.enter_context(failing())
-            context = _open_store(database, profile_name)
-            stack.callback(context.close)
-            session = stack.enter_context(context.transaction())
-        for position, entry in enumerate(entries, 1):
-            try:
-                if session is not None and _needs_store(entry):
-                    answer = asking.ask(session, profile, entry)
-                    texts.append(render_answer(answer.ruling, answer.notes))
-                    answers.append(answer.to_json())
-                else:
-                    ruling = decide(parse_question(entry, profile), profile)
-                    texts.append(render_ruling(ruling))
-                    answers.append(ruling.to_json())
-            except DiscretionError as error:
-                errors.append(f"question {position}: {error}" if batch else str(error))
-        for message in errors[:-1]:
-            typer.echo(f"discretion: {message}", err=True)
-        if errors:
-            fail(errors[-1])
-    if as_json:
-        typer.echo(json.dumps(answers if batch else answers[0], indent=2))
+    With --ndjson, each line is one question and each output line one ruling
+    in compact JSON (with or without --json), written as the lines come, in
+    constant memory. A line that cannot be answered (not JSON, blank, longer
+    than 16 MiB, invalid, an unknown id) is named on standard error as
+    `line N: ...` (counting from 1) and answered with an error object
+    `{"error": {"code", "message", "details": {"line": N}}}`, so output lines
+    stay one to one with input lines; the exit status is then 2. The store is
+    opened once, at the first question naming an id.
+    """
+    from discretion.cli import ask_stream  # the answering itself, with orjson and the store
+
+    profile = _profile(profile_name)
+    if ndjson:
+        ask_stream.ask_each_line(source, profile, profile_name, database)
     else:
-        typer.echo("\n\n".join(texts))
+        ask_stream.ask_whole(source, as_json, profile, profile_name, database)
 
 
 def list_rules(as_json: JsonOption = False) -> None:
