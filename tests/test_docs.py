@@ -126,6 +126,14 @@ def test_the_cli_reference_documents_every_command_as_its_help_says() -> None:
     )
 
 
+def test_every_help_shows_words_for_values_not_python_types() -> None:
+    typed = re.compile(r" <(?:str|int|float|bool|path|file|datetime|uuid|[a-z]+ range)>")
+    for name, text in _generator().sections():
+        assert not typed.search(text), f"`{name} --help` shows a Python type: {typed.search(text)}"
+        arguments = text.partition("\nArguments:\n")[2].partition("\n\n")[0]
+        assert not re.search(r"^  [a-z_]+ ", arguments, re.M), f"`{name}`: a lower-case argument"
+
+
 def _documented_settings(page: Path) -> set[str]:
     """The `DISCRETION_*` names in the first column of the page's settings table."""
     names: set[str] = set()

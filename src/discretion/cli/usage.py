@@ -22,7 +22,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from discretion.policy.version import POLICY_VERSION
 
@@ -124,6 +124,27 @@ class DiscretionGroup(TyperGroup):
             _leave("stopped before the command finished (no more input, or interrupted)", 1)
         # typer.Exit(code) comes back as its code; a command that returns gives None.
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _option_placeholder(self: TyperOption, ctx: Any) -> str | None:
+    """Show an option's value as a word: its metavar, else its name in capitals; a flag none."""
+    if self.is_flag or self.count:
+        return None
+    word = self.metavar or (self.name or "value").upper()
+    return word + ("..." if self.nargs != 1 else "")
+
+
+def _argument_name(self: TyperArgument) -> str:
+    """Show an argument as its metavar, else its name in capitals (`STUDENT`, not `student`)."""
+    return self.metavar or (self.name or "value").upper() + ("..." if self.nargs != 1 else "")
+
+
+# Typer's plain help writes a value's Python type after it (`--seed <int>`, `student <str>`);
+# the help shows what to write instead, as Click does: `--seed SEED`, `STUDENT`.
+# tests/test_docs.py reads every command's help for a type left in angle brackets.
+TyperOption.display_type_rich = _option_placeholder  # type: ignore[method-assign]
+TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+TyperArgument._rich_display_name = _argument_name  # type: ignore[method-assign]
 
 
 def version_line() -> str:
