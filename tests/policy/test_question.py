@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from discretion.policy import parse_question
 from discretion.policy.errors import InvalidQuestionError, UnknownInformationError
-from discretion.policy.facts import FACTS, REQUIRED, STATED
+from discretion.policy.facts import FACTS, REQUIRED, STATED, read_stated
 from discretion.policy.profile import Profile
 from discretion.policy.question import Question, _fast_check, _validator
 from discretion.policy.vocabulary import Act, Channel, LegalProcess, RecipientKind, Students
@@ -259,3 +259,17 @@ def test_a_question_made_in_code_states_what_every_question_must() -> None:
     assert repr(REQUIRED) == "REQUIRED"
     made = Question.of(("name",), recipient=RecipientKind.SELF, relations=frozenset({"advisor"}))
     assert made.relations == {"advisor"} and made.stated["recipient"] is RecipientKind.SELF
+
+
+@given(st.data())
+def test_reading_every_fact_in_one_pass_reads_what_each_fact_reads(data: st.DataObject) -> None:
+    question: dict[str, Any] = {"recipient": {"kind": "parent"}, "information": ["grades"]}
+    for fact in STATED:
+        if fact.values and data.draw(st.booleans()):
+            assert fact.at is not None
+            *sections, key = fact.at
+            where = question
+            for section in sections:
+                where = where.setdefault(section, {})
+            where[key] = fact.json(data.draw(st.sampled_from(fact.values)))
+    assert read_stated(question) == {fact.name: fact.read(question) for fact in STATED}

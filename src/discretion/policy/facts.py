@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from discretion.policy.question import Question
 
 __all__ = [
+    "read_stated",
     "FACTS",
     "FACT_NAMES",
     "REQUIRED",
@@ -224,6 +225,40 @@ FACT_NAMES: tuple[str, ...] = tuple(fact.name for fact in FACTS)
 # the facts a question states, in declaration order (its key follows it)
 STATED: tuple[Fact, ...] = tuple(fact for fact in FACTS if fact.at is not None)
 _DERIVE = tuple((fact.name, fact.per_item) for fact in FACTS)
+
+
+def _sections() -> tuple[tuple[str | None, tuple[tuple[str, str, Any, Any, type], ...]], ...]:
+    """Group the stated facts by the object that holds them (None: the question itself)."""
+    groups: dict[str | None, list[tuple[str, str, Any, Any, type]]] = {}
+    for fact in STATED:
+        assert fact.at is not None and len(fact.at) in (1, 2)  # INVARIANT: the schema's shape
+        section, key = (None, fact.at[0]) if len(fact.at) == 1 else fact.at
+        plan = (fact.name, key, fact.default, _MEMBERS.get(fact.kind), fact.kind)
+        groups.setdefault(section, []).append(plan)
+    return tuple((section, tuple(plans)) for section, plans in groups.items())
+
+
+_SECTIONS = _sections()
+
+
+def read_stated(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Return what a (schema-valid) question states of every fact: each ``Fact.read``, in one
+    pass that looks each of the question's objects up once."""
+    stated: dict[str, Any] = {}
+    for section, plans in _SECTIONS:
+        where = data if section is None else data.get(section)
+        if not isinstance(where, Mapping):  # the object is absent: every fact in it defaults
+            for name, _, default, _, _ in plans:
+                stated[name] = default
+            continue
+        for name, key, default, members, kind in plans:
+            if key not in where:
+                stated[name] = default
+            elif members is None:
+                stated[name] = bool(where[key])
+            else:
+                stated[name] = members.get(where[key]) or kind(where[key])
+    return stated
 
 
 def item_facts(question: Question, item: str, profile: Profile) -> ItemFacts:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import fastjsonschema
 
 from discretion.policy.errors import InvalidQuestionError, UnknownInformationError
-from discretion.policy.facts import REQUIRED, STATED
+from discretion.policy.facts import REQUIRED, STATED, read_stated
 from discretion.policy.jsontext import MAX_DEPTH
 from discretion.policy.profile import Profile
 
@@ -60,7 +60,7 @@ class Question:
 
     def __post_init__(self) -> None:
         parts = [
-            *(str(self.stated[fact.name]) for fact in STATED),
+            *map(str, map(self.stated.__getitem__, _KEY_ORDER)),
             ",".join(sorted(self.relations)),
             ",".join(self.information),
             ",".join(sorted(self.suppressed)),
@@ -92,6 +92,7 @@ class Question:
 
 
 _STATED_NAMES = frozenset(fact.name for fact in STATED)
+_KEY_ORDER = tuple(fact.name for fact in STATED)  # a question's key states its facts in this order
 _MESSAGE_LIMIT = 300  # characters of a schema complaint, which quotes the value it refuses
 
 
@@ -223,7 +224,7 @@ def parse_question(data: Any, profile: Profile) -> Question:
         _check_names(consent.get(key, []), profile.items, "information item")
     return Question(
         information=tuple(data["information"]),
-        stated={fact.name: fact.read(data) for fact in STATED},
+        stated=read_stated(data),
         relations=frozenset(recipient.get("relations", ())),
         suppressed=frozenset(student.get("suppressed", ())),
         consent_items=_optional_names(consent.get("items")),
