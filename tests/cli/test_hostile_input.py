@@ -152,8 +152,8 @@ def test_ask_about_a_student_in_a_database_without_schema_exits_2(tmp_path: Path
     sqlite3.connect(path).close()
     question = {**PUBLIC, "recipient": {"id": "u-ada"}}
     message = _refused(json.dumps(question), "--database", f"sqlite:///{path}")
-    assert message.startswith(f"the database sqlite:///{path} has no schema, not ")
-    assert message.endswith("; run `discretion db upgrade`")
+    assert message.startswith(f"the database sqlite:///{path} has not been set up yet")
+    assert "run `discretion db upgrade`, then `discretion demo`" in message
 
 
 def test_an_expiry_past_year_9999_in_utc_exits_2(empty: Context) -> None:

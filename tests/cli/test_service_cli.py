@@ -96,7 +96,7 @@ def test_webhook_delivery_with_nothing_due(sample: Context) -> None:
 def test_serve_refuses_an_unmigrated_database(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'none.sqlite3'}"
     refused = runner.invoke(app, ["serve", "--database", url])
-    assert refused.exit_code == 1 and "run `discretion db upgrade`" in refused.stderr
+    assert refused.exit_code == 2 and "run `discretion db upgrade`" in refused.stderr
 
 
 def test_an_administrator_lists_and_ends_a_person_s_sessions(sample: Context) -> None:

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
@@ -25,13 +26,69 @@ def _run(context: Context, *args: str, stdin: str | None = None) -> Any:
 def test_db_upgrade_then_import_then_look_up(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
     refused = runner.invoke(app, ["directory", "ada", "--database", url])
-    assert refused.exit_code == 1 and "run `discretion db upgrade`" in refused.stderr
-    assert runner.invoke(app, ["db", "upgrade", "--database", url]).exit_code == 0
+    assert (refused.exit_code, refused.stdout) == (2, "")
+    assert refused.stderr == (
+        f"discretion: no Discretion database at {tmp_path / 'fresh.sqlite3'} "
+        "(it has not been created yet); run `discretion db upgrade` to create it, "
+        "then `discretion demo` (a made-up campus) or `discretion import FOLDER` (your roster); "
+        "or point at another database with --database URL or DISCRETION_DATABASE_URL\n"
+    )
+    assert list(tmp_path.iterdir()) == []  # nothing made but by `db upgrade`
+    upgraded = runner.invoke(app, ["db", "upgrade", "--database", url])
+    assert upgraded.exit_code == 0
+    lines = upgraded.stdout.splitlines()
+    assert lines[0] == f"{url}: applied 8 migrations"
+    assert lines[1] == (
+        "  0001  The initial schema: people, subjects, directory, suppressions, records, "
+        "consents, logs"
+    )
+    assert lines[-1] == f"{url} is up to date (revision 0008)"
+    again = runner.invoke(app, ["db", "upgrade", "--database", url])
+    assert again.stdout == f"{url} is already up to date (revision 0008)\n"
     imported = runner.invoke(app, ["import", str(SAMPLE_BUNDLE), "--json", "--database", url])
     assert imported.exit_code == 0, imported.output
     assert json.loads(imported.stdout)["counts"]["people"] == 9
     found = runner.invoke(app, ["directory", "Ada Lovelace", "--database", url])
     assert found.stdout == "course: 8\nemail: ada@test.edu\nname: Ada Lovelace\nyear: 2\n"
+
+
+def test_a_command_outside_the_project_folder_says_where_it_looked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DISCRETION_DATABASE_URL", raising=False)
+    refused = runner.invoke(app, ["directory", "ada"])
+    assert (refused.exit_code, refused.stdout) == (2, "")
+    assert refused.stderr == (
+        "discretion: no Discretion database in this folder (looked for var/discretion.sqlite3); "
+        "run the command from the project's folder, or set DISCRETION_DATABASE_URL or "
+        "--database URL; to start one here, run `discretion db upgrade`, then `discretion demo` "
+        "(a made-up campus) or `discretion import FOLDER` (your roster)\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_older_database_is_to_be_updated_and_keeps_its_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from discretion.services import open_context
+    from discretion.store.schema import upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    context = open_context(url, migrated=False)
+    upgrade(context.store, "0007")
+    context.close()
+    refused = runner.invoke(app, ["directory", "ada", "--database", url])
+    assert refused.exit_code == 2
+    assert "was set up by an older version of Discretion (it is at migration 0007" in (
+        refused.stderr
+    )
+    upgraded = runner.invoke(app, ["db", "upgrade", "--database", url])
+    assert upgraded.stdout.splitlines()[:2] == [
+        f"{url}: applied 1 migration",
+        "  0008  Preferred names: the name a person chose, and their pronouns, beside the legal "
+        "name",
+    ]
 
 
 def test_demo_builds_a_campus(empty: Context) -> None:

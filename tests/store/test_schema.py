@@ -49,17 +49,40 @@ def test_the_migrations_build_exactly_the_tables(empty: Context) -> None:
 
 def test_an_unmigrated_database_is_refused_with_the_fix(tmp_path: Path) -> None:
     url, head = f"sqlite:///{tmp_path / 'new.sqlite3'}", head_revision()
-    with pytest.raises(
-        NotMigratedError, match=f"has no schema, not {head}; run `discretion db upgrade`"
-    ):
+    with pytest.raises(NotMigratedError) as empty:
         open_context(url)
+    assert str(empty.value) == (
+        f"the database {url} has not been set up yet (it holds no tables); "
+        "run `discretion db upgrade`, then `discretion demo` (a made-up campus) or "
+        "`discretion import FOLDER` (your roster); or point at another database with "
+        "--database URL or DISCRETION_DATABASE_URL"
+    )
     context = open_context(url, migrated=False)
-    upgrade(context.store, "0001")
-    with pytest.raises(NotMigratedError, match=f"is at migration 0001, not {head}"):
+    assert [m.revision for m in upgrade(context.store, "0001")] == ["0001"]
+    with pytest.raises(NotMigratedError) as old:
         open_context(url)
-    context.upgrade()
+    assert str(old.value) == (
+        f"the database {url} was set up by an older version of Discretion "
+        f"(it is at migration 0001, not {head}); "
+        "run `discretion db upgrade` to update it (its records are kept)"
+    )
+    applied = context.upgrade()
+    assert applied[0].revision == "0002" and applied[-1].revision == head
+    assert applied[0].description.startswith("The service: API tokens")
+    assert context.upgrade() == []
     context.close()
     open_context(url).close()
+
+
+def test_a_database_from_a_newer_version_says_so(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    context = open_context(url, migrated=False)
+    context.upgrade()
+    with context.store.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+    context.close()
+    with pytest.raises(NotMigratedError, match="set up by a newer version of Discretion"):
+        open_context(url)
 
 
 def test_a_store_not_to_be_created_makes_no_file_nor_folder(tmp_path: Path) -> None:
@@ -67,7 +90,9 @@ def test_a_store_not_to_be_created_makes_no_file_nor_folder(tmp_path: Path) -> N
     with pytest.raises(NoDatabaseError) as error:
         open_context(url, create=False)
     assert error.value.path == str(tmp_path / "var" / "missing.sqlite3")
-    assert str(error.value).endswith("; run `discretion db upgrade` to create it")
+    assert "(it has not been created yet); run `discretion db upgrade` to create it" in str(
+        error.value
+    )
     assert isinstance(error.value, NotMigratedError)
     assert list(tmp_path.iterdir()) == []
     Store(url).dispose()  # made by default, as `db upgrade` needs

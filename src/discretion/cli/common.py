@@ -138,8 +138,8 @@ def failing() -> Iterator[None]:
 
     try:
         yield
-    except NotMigratedError as error:
-        fail(str(error), 1)
+    except NotMigratedError as error:  # no database, or not set up: the user says which (exit 2)
+        fail(str(error))
     except RefusedError as error:
         reason = error.ruling.reasons[0]
         fail(f"{error}: {reason.explanation} ({reason.rule})", 1)
@@ -151,11 +151,15 @@ def failing() -> Iterator[None]:
 
 @contextmanager
 def store(database: str | None, profile: str, *, migrated: bool = True) -> Iterator[Context]:
-    """Open the store for one command, with its errors turned into exit codes."""
+    """Open the store for one command, with its errors turned into exit codes.
+
+    Only a command that sets up the schema (``migrated=False``: ``db upgrade``)
+    makes a missing SQLite file; any other says there is none, and makes nothing.
+    """
     from discretion.services import open_context
 
     with failing():
-        context = open_context(database, profile, migrated=migrated)
+        context = open_context(database, profile, migrated=migrated, create=not migrated)
         try:
             yield context
         finally:

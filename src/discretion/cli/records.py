@@ -35,10 +35,21 @@ db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 
 @db_app.command("upgrade")
 def db_upgrade(database: DatabaseOption = None, profile: ProfileOption = "mit") -> None:
-    """Apply the migrations the database lacks."""
+    """Apply the migrations the database lacks (making it if missing), and list them.
+
+    It prints each migration applied (its revision and what it does), or
+    that the database was already up to date, and at which revision.
+    """
     with store(database, profile, migrated=False) as context:
-        context.upgrade()
-        typer.echo(f"{context.store.describe()} is up to date")
+        applied = context.upgrade()
+        where = context.store.describe()
+        if not applied:
+            typer.echo(f"{where} is already up to date (revision {context.revision()})")
+            return
+        typer.echo(f"{where}: applied {len(applied)} migration{'s' * (len(applied) != 1)}")
+        for migration in applied:
+            typer.echo(f"  {migration.revision}  {migration.description}")
+        typer.echo(f"{where} is up to date (revision {applied[-1].revision})")
 
 
 def import_command(

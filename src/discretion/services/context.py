@@ -13,7 +13,7 @@ from discretion.policy import Profile, load_profile
 from discretion.services.errors import InvalidRequestError
 from discretion.services.log_keys import LogKey, log_key_from_env
 from discretion.store import Store
-from discretion.store.schema import require_migrated, upgrade
+from discretion.store.schema import Migration, current_revision, require_migrated, upgrade
 
 __all__ = ["Context", "now", "open_context", "parse_moment"]
 
@@ -74,9 +74,13 @@ class Context:
         """
         require_migrated(self.store)
 
-    def upgrade(self) -> None:
-        """Apply the store's migrations."""
-        upgrade(self.store)
+    def upgrade(self) -> list[Migration]:
+        """Apply the store's migrations; return those applied, oldest first."""
+        return upgrade(self.store)
+
+    def revision(self) -> str | None:
+        """Return the migration the database is at (None: never set up)."""
+        return current_revision(self.store)
 
     def close(self) -> None:
         """Release the store's connections."""

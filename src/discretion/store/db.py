@@ -87,6 +87,8 @@ class Store:
         create: bool = True,
         **engine_options: Any,
     ) -> None:
+        # the default: no URL given and none in the environment, so ./var/discretion.sqlite3
+        self.is_default = not url and not os.environ.get("DISCRETION_DATABASE_URL")
         self.url = url or default_url()
         try:
             parsed = make_url(self.url)
@@ -101,7 +103,7 @@ class Store:
         if self.dialect == "sqlite" and parsed.database not in (None, "", ":memory:"):
             path = Path(parsed.database)
             if not create and not path.is_file():
-                raise NoDatabaseError(parsed.database)
+                raise NoDatabaseError(parsed.database, is_default=self.is_default)
             path.parent.mkdir(parents=True, exist_ok=True)
         if self.dialect == "postgresql":
             # a fixed pool: overflow connections would be opened and closed under load
