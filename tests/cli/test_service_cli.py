@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from discretion.cli.main import app
@@ -114,3 +115,26 @@ def test_an_administrator_lists_and_ends_a_person_s_sessions(sample: Context) ->
     assert ended.stdout == "1 session of u-reg ended\n"
     with sample.transaction() as session:
         assert sessions.end(session, secret) is False  # already ended
+
+
+def test_serve_announces_how_to_sign_in_in_each_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from discretion.cli.service import announcement
+
+    for name in ("DEMO", "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"):
+        monkeypatch.delenv(f"DISCRETION_{name}", raising=False)
+    base = "http://127.0.0.1:8000"
+    assert announcement("127.0.0.1", 8000) == (
+        f"Discretion is serving on {base} (nobody can sign in yet: set DISCRETION_OIDC_ISSUER, "
+        "_CLIENT_ID and _CLIENT_SECRET, or DISCRETION_DEMO=1 for the demo campus; "
+        f"API docs at {base}/docs)"
+    )
+    for name in ("ISSUER", "CLIENT_ID", "CLIENT_SECRET"):
+        monkeypatch.setenv(f"DISCRETION_OIDC_{name}", "x")
+    assert f"(sign in at {base}/sign-in with your campus account;" in announcement(
+        "127.0.0.1", 8000
+    )
+    monkeypatch.setenv("DISCRETION_DEMO", "1")  # what `make run` sets
+    assert announcement("127.0.0.1", 8000) == (
+        f"Discretion is serving on {base} (demo sign-in at {base}/sign-in: pick anyone on the "
+        f"made-up campus, no password; API docs at {base}/docs)"
+    )

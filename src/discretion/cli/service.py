@@ -81,8 +81,20 @@ def announcement(host: str, port: int) -> str:
     shown = f"[{host}]" if ":" in host else host
     base = f"http://{shown}:{port}"
     demo = os.environ.get("DISCRETION_DEMO", "").strip().lower() in ("1", "true", "yes", "on")
-    how = "demo sign-in" if demo else "sign in"
-    return f"Discretion is serving on {base} ({how} at {base}/sign-in, API docs at {base}/docs)"
+    oidc = all(os.environ.get(f"DISCRETION_OIDC_{name}") for name in _OIDC)
+    if demo:
+        how = f"demo sign-in at {base}/sign-in: pick anyone on the made-up campus, no password"
+    elif oidc:
+        how = f"sign in at {base}/sign-in with your campus account"
+    else:
+        how = (
+            "nobody can sign in yet: set DISCRETION_OIDC_ISSUER, _CLIENT_ID and _CLIENT_SECRET, "
+            "or DISCRETION_DEMO=1 for the demo campus"
+        )
+    return f"Discretion is serving on {base} ({how}; API docs at {base}/docs)"
+
+
+_OIDC = ("ISSUER", "CLIENT_ID", "CLIENT_SECRET")
 
 
 class _Announcing(uvicorn.Server):
