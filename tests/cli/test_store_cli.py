@@ -120,7 +120,10 @@ def test_directory_export_only_inside(sample: Context) -> None:
     rows = _run(sample, "directory", "--all", "--as", "u-emmy").stdout.splitlines()
     assert rows[0].startswith("id,name,email,") and len(rows) == 3  # Grace withheld everything
     refused = _run(sample, "directory", "--all", "--as", "c-acme")
-    assert refused.exit_code == 1 and "directory.listing_never_outside" in refused.stderr
+    assert (refused.exit_code, refused.stdout) == (1, "")  # not even the CSV header
+    assert len(refused.stderr.splitlines()) == 1
+    assert refused.stderr.startswith("discretion: a listing of students may not go to ")
+    assert "directory.listing_never_outside" in refused.stderr
     public = _run(sample, "directory", "--all")
     assert public.exit_code == 2 and "a listing never goes to the public" in public.output
 

@@ -115,9 +115,11 @@ def directory_command(
             if reader is None:
                 raise typer.BadParameter("--all needs --as: a listing never goes to the public")
             items = context.profile.directory_items
+            # asked first: a refused listing writes nothing to stdout, not even the header
+            rows = export(session, context.profile, acting(session, reader))
             writer = CsvWriter(sys.stdout)  # cells a spreadsheet would run are neutralised
             writer.writerow(["id", *items])
-            for row in export(session, context.profile, acting(session, reader)):
+            for row in rows:
                 writer.writerow([row.student_id, *(row.items.get(i, "") for i in items)])
             return
         if not query:

@@ -172,7 +172,10 @@ def _listing_ruling(profile: Profile, kind: RecipientKind, item: str, **student:
 
 
 def export(session: Session, profile: Profile, reader: Principal) -> Iterator[Entry]:
-    """Yield every student's directory entry, masked, for a reader inside the Institute.
+    """Return every student's directory entry, masked, for a reader inside the Institute.
+
+    The policy is asked here, before anything is read or returned, so a caller
+    can write nothing (not even a CSV header) when the listing is refused.
 
     Raises:
         RefusedError: the policy does not let this reader have a listing.
@@ -191,6 +194,11 @@ def export(session: Session, profile: Profile, reader: Principal) -> Iterator[En
     if not open_items:
         assert refused is not None  # INVARIANT: some item's ruling explains the refusal
         raise RefusedError(f"a listing of students may not go to `{reader.name}`", refused)
+    return _entries(session, open_items)
+
+
+def _entries(session: Session, open_items: list[str]) -> Iterator[Entry]:
+    """Yield each student's open items, leaving out what they suppressed."""
     suppressed = exists().where(
         Suppression.student_id == DirectoryValue.student_id,
         Suppression.rescinded_at.is_(None),
