@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +96,83 @@ def test_people_are_linked_to_a_subject_and_granted_roles(sample: Context) -> No
 def test_webhook_delivery_with_nothing_due(sample: Context) -> None:
     done = _run(sample, "webhooks", "deliver")
     assert done.exit_code == 0 and done.stdout == "0 deliveries attempted\n"
+
+
+class _Receiver:
+    """A real HTTP server on 127.0.0.1 answering every POST with one status."""
+
+    def __init__(self, status: int) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers["Content-Length"]))
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> _Receiver:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+def _closed_port_url() -> str:
+    with socket.socket() as probe:  # a port that nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}/hook"
+
+
+def _hooks_then_a_change(context: Context, *urls: str) -> None:
+    from discretion.services.changes import suppress
+    from discretion.services.webhooks import register
+
+    with context.transaction() as session:
+        for url in urls:
+            register(session, url=url, actor="u-reg", secret=None)
+        suppress(session, context.profile, actor=principal_for_person(session, "u-reg", "test"),
+                 student_id="u-alan", item="year", method="written")  # fmt: skip
+
+
+def test_webhook_delivery_names_its_failures_and_exits_1(sample: Context) -> None:
+    with _Receiver(200) as good, _Receiver(500) as bad:
+        _hooks_then_a_change(sample, good.url, bad.url)
+        done = _run(sample, "webhooks", "deliver")
+    assert done.exit_code == 1, done.output
+    assert done.stdout == "2 deliveries attempted: 1 delivered, 1 failed\n"
+    (line,) = done.stderr.splitlines()
+    assert re.fullmatch(
+        r"discretion: delivery \d+ failed \(attempt 1 of 8\): HTTP 500; "
+        r"tried again after \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC",
+        line,
+    )
+
+
+def test_webhook_delivery_that_all_fails_exits_1(sample: Context) -> None:
+    _hooks_then_a_change(sample, _closed_port_url())
+    done = _run(sample, "webhooks", "deliver")
+    assert (done.exit_code, done.stdout) == (1, "1 delivery attempted: 0 delivered, 1 failed\n")
+    assert "failed (attempt 1 of 8): ConnectError: " in done.stderr
+
+
+def test_webhook_delivery_that_all_succeeds_exits_0(sample: Context) -> None:
+    with _Receiver(204) as good:
+        _hooks_then_a_change(sample, good.url)
+        done = _run(sample, "webhooks", "deliver")
+    assert (done.exit_code, done.stdout, done.stderr) == (
+        0,
+        "1 delivery attempted: 1 delivered, 0 failed\n",
+        "",
+    )
 
 
 def test_serve_refuses_an_unmigrated_database(tmp_path: Path) -> None:

@@ -233,15 +233,46 @@ def webhook_deliver(
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",
 ) -> None:
-    """Send due deliveries (signed, retried with backoff); several workers may run at once."""
+    """Send due deliveries (signed, retried with backoff); several workers may run at once.
+
+    It says how many were attempted, delivered and failed, and names each
+    failure on stderr (why, and when it is tried again, or that it was given
+    up). Exit status: 0 when every attempt was delivered (or none was due),
+    1 when any failed. With --loop it reports each round that attempted
+    something, and keeps going.
+    """
     with store(database, profile) as context:
         while True:
-            sent = webhooks.deliver_due(context)
+            done = webhooks.deliver_round(context)
+            if done.attempted or not loop:
+                _report_round(done)
             if not loop:
-                typer.echo(f"{sent} deliveries attempted")
+                if done.failed:
+                    raise typer.Exit(1)
                 return
-            if sent == 0:
+            if done.attempted == 0:
                 time.sleep(every)
+
+
+def _report_round(done: webhooks.Round) -> None:
+    """Say how a round of deliveries went: a count on stdout, each failure on stderr."""
+    if done.attempted == 0:
+        typer.echo("0 deliveries attempted")
+        return
+    plural = "delivery" if done.attempted == 1 else "deliveries"
+    failed = len(done.failed)
+    typer.echo(f"{done.attempted} {plural} attempted: {done.delivered} delivered, {failed} failed")
+    for outcome in done.failed:
+        then = (
+            f"tried again after {outcome.retry_at:%Y-%m-%d %H:%M:%S} UTC"
+            if outcome.retry_at is not None
+            else "given up"
+        )
+        typer.echo(
+            f"discretion: delivery {outcome.delivery_id} failed "
+            f"(attempt {outcome.attempt} of {webhooks.MAX_ATTEMPTS}): {outcome.error}; {then}",
+            err=True,
+        )
 
 
 @sessions_app.command("list")

@@ -43,7 +43,10 @@ __all__ = [
     "CAP",
     "MAX_ATTEMPTS",
     "backoff",
+    "DeliveryOutcome",
+    "Round",
     "deliver_due",
+    "deliver_round",
     "deliveries",
     "disable",
     "list_webhooks",
@@ -231,27 +234,74 @@ def _send(client: httpx.Client, claim: _Claim, at: datetime) -> tuple[int | None
     return status, None if 200 <= status < 300 else f"HTTP {status}"
 
 
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    """What became of one attempt.
+
+    Attributes:
+        delivery_id: the delivery attempted.
+        attempt: which attempt it was (1 for the first).
+        error: why it failed (``HTTP 500``, ``ConnectError: ...``), or None: delivered.
+        retry_at: when it is tried again; None when delivered or given up.
+    """
+
+    delivery_id: int
+    attempt: int
+    error: str | None
+    retry_at: datetime | None
+
+    @property
+    def is_delivered(self) -> bool:
+        """Return whether the receiver took it (a 2xx answer)."""
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class Round:
+    """The attempts of one round of deliveries, in the order made."""
+
+    outcomes: tuple[DeliveryOutcome, ...]
+
+    @property
+    def attempted(self) -> int:
+        """Return how many deliveries were attempted."""
+        return len(self.outcomes)
+
+    @property
+    def delivered(self) -> int:
+        """Return how many the receivers took."""
+        return sum(outcome.is_delivered for outcome in self.outcomes)
+
+    @property
+    def failed(self) -> tuple[DeliveryOutcome, ...]:
+        """Return the attempts that failed (to be tried again, or given up)."""
+        return tuple(outcome for outcome in self.outcomes if not outcome.is_delivered)
+
+
 def _settle(
     context: Context, claim: _Claim, at: datetime, outcome: tuple[int | None, str | None]
-) -> None:
+) -> DeliveryOutcome:
     status, error = outcome
+    retry_at = None
     with context.transaction() as session:
         delivery = session.get(WebhookDelivery, claim.delivery_id, with_for_update=True)
         if delivery is None or delivery.state != "pending" or delivery.attempts != claim.attempts:
-            return  # disabled meanwhile, or taken again after the lease: not ours to record
+            # disabled meanwhile, or taken again after the lease: not ours to record
+            return DeliveryOutcome(claim.delivery_id, claim.attempts, error, None)
         delivery.last_status, delivery.last_error = status, error
         if error is None:
             delivery.state, delivery.delivered_at, delivery.next_attempt_at = "delivered", at, at
         elif delivery.attempts >= MAX_ATTEMPTS:
             delivery.state, delivery.next_attempt_at = "failed", at
         else:
-            delivery.next_attempt_at = at + backoff(delivery.attempts)
+            delivery.next_attempt_at = retry_at = at + backoff(delivery.attempts)
+    return DeliveryOutcome(claim.delivery_id, claim.attempts, error, retry_at)
 
 
-def deliver_due(
+def deliver_round(
     context: Context, *, now: datetime | None = None, limit: int = 100, timeout: float = 5.0
-) -> int:
-    """Send up to ``limit`` deliveries that are due; return how many were attempted.
+) -> Round:
+    """Send up to ``limit`` deliveries that are due; return what became of each.
 
     A 2xx answer delivers; any other status, a redirect, a timeout or a
     connection error is recorded on the delivery (never raised) and tried
@@ -263,13 +313,22 @@ def deliver_due(
     """
     time: Callable[[], datetime] = (lambda: now) if now is not None else clock
     lease = timedelta(seconds=60 + 4 * timeout)
-    attempted = 0
+    outcomes: list[DeliveryOutcome] = []
     with httpx.Client(timeout=timeout, follow_redirects=False) as client:
-        while attempted < limit:
+        while len(outcomes) < limit:
             claim = _claim(context, time(), lease)
             if claim is None:
                 break
             outcome = _send(client, claim, time())
-            _settle(context, claim, time(), outcome)
-            attempted += 1
-    return attempted
+            outcomes.append(_settle(context, claim, time(), outcome))
+    return Round(tuple(outcomes))
+
+
+def deliver_due(
+    context: Context, *, now: datetime | None = None, limit: int = 100, timeout: float = 5.0
+) -> int:
+    """Send up to ``limit`` deliveries that are due; return how many were attempted.
+
+    As ``deliver_round``, which says how each attempt went.
+    """
+    return deliver_round(context, now=now, limit=limit, timeout=timeout).attempted
