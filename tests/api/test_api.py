@@ -108,6 +108,21 @@ def test_validation_errors_name_each_field(api: Api) -> None:
     assert {"body.purpose", "body.items", "body.form", "body.colour"} <= paths
 
 
+def test_a_verbal_consent_to_someone_outside_is_refused(api: Api) -> None:
+    url, registrar = "/v1/students/u-alan/consents", api.auth("registrar")
+    before = api.client.get(url, headers=registrar).json()
+    body = {"recipient_id": "c-acme", "purpose": "a job", "items": ["grades"], "form": "verbal"}
+    answer = api.client.post(
+        "/v1/students/u-alan/consents", json=body, headers=api.auth("registrar")
+    )
+    assert answer.status_code == 400, answer.text
+    assert _error(answer)["code"] == "invalid_request"
+    assert "a verbal consent cannot permit a release outside the Institute" in str(
+        _error(answer)["message"]
+    )
+    assert api.client.get(url, headers=registrar).json() == before
+
+
 def test_unknown_routes_and_methods_answer_in_the_error_shape(api: Api) -> None:
     assert _error(api.client.get("/v1/nothing"))["code"] == "not_found"
     assert _error(api.client.delete("/v1/decisions"))["code"] == "method_not_allowed"

@@ -185,6 +185,17 @@ def test_consents_are_granted_listed_and_revoked(sample: Context) -> None:
     assert bad.exit_code == 2 and bad.stderr.count("\n") == 1 and "SHA-256" in bad.stderr
 
 
+def test_a_verbal_consent_to_an_employer_is_refused_in_one_line(sample: Context) -> None:
+    refused = _run(sample, "consent", "grant", "u-alan", "--to", "c-acme", "--purpose", "a job",
+                   "--items", "grades", "--form", "verbal", "--by", "u-reg")  # fmt: skip
+    assert (refused.exit_code, refused.stdout) == (2, "")
+    assert refused.stderr.count("\n") == 1
+    assert refused.stderr.startswith(
+        "discretion: a verbal consent cannot permit a release outside the Institute: "
+    )
+    assert _run(sample, "consent", "list", "u-alan", "--as", "u-reg").stdout == ""
+
+
 def test_suppress_and_rescind(sample: Context) -> None:
     made = _run(sample, "suppress", "u-alan", "year", "course", "--by", "u-reg", "--json")
     ids = [row["id"] for row in json.loads(made.stdout)]

@@ -30,7 +30,7 @@ from discretion.services.changes import (
 )
 from discretion.services.facts import student_json
 from discretion.services.people import student
-from discretion.store.models import Change, Person
+from discretion.store.models import Change, Consent, Person
 from tests.actors import acting
 
 HASH = "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"
@@ -73,6 +73,59 @@ def test_a_consent_is_granted_listed_and_revoked_for_good(sample: Context) -> No
         ("u-reg", "grant", "consent"),
         ("u-alan", "revoke", "consent"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("recipient_id", "recipient_name", "refused"),
+    [
+        ("c-acme", None, True),  # an employer in the store: outside
+        (None, "Their employer", True),  # named, not in the store: taken as outside
+        ("u-emmy", None, False),  # an official of the Institute: inside
+    ],
+)
+def test_a_verbal_consent_to_someone_outside_is_refused_at_grant(
+    sample: Context, recipient_id: str | None, recipient_name: str | None, refused: bool
+) -> None:
+    def grant() -> Consent:
+        with sample.transaction() as session:
+            return grant_consent(
+                session, sample.profile, actor=acting(session, "u-reg"), student_id="u-alan",
+                recipient_id=recipient_id, recipient_name=recipient_name, purpose="a job",
+                items=["grades"], form="verbal",
+            )  # fmt: skip
+
+    if not refused:
+        assert grant().form == "verbal"
+        return
+    with pytest.raises(InvalidRequestError) as error:
+        grant()
+    assert str(error.value) == (
+        "a verbal consent cannot permit a release outside the Institute: the law needs the "
+        "student's signed and dated written consent (34 CFR 99.30); record it as written or "
+        "signed_authorization with the document's SHA-256 (or as email, with its Message-ID, "
+        "for a reference)"
+    )
+    with sample.transaction() as session:
+        assert list_consents(session, acting(session, "u-reg"), "u-alan") == []
+    assert _changes(sample, "u-alan") == []
+
+
+def test_under_the_federal_baseline_the_refusal_speaks_of_the_institution(
+    sample: Context,
+) -> None:
+    from discretion.policy import load_profile
+
+    with (
+        sample.transaction() as session,
+        pytest.raises(
+            InvalidRequestError, match="cannot permit a release outside the institution: "
+        ),
+    ):
+        grant_consent(
+            session, load_profile("ferpa"), actor=acting(session, "u-reg"), student_id="u-alan",
+            recipient_id="c-acme", recipient_name=None, purpose="a job", items=["grades"],
+            form="verbal",
+        )  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -225,7 +225,8 @@ def test_another_students_consent_reads_as_absent(site: TestClient, campus: Cont
         other = principal_for_person(session, OTHER, "demo")
         theirs = grant_consent(
             session, campus.profile, actor=other, student_id=OTHER, recipient_id=None,
-            recipient_name="Their employer", purpose="a job", items=["grades"], form="verbal",
+            recipient_name="Their employer", purpose="a job", items=["grades"], form="email",
+            message_id="<theirs@test.edu>",
         ).id  # fmt: skip
     token = _sign_in(site, ME)
     assert "Their employer" not in site.get("/privacy/consents").text

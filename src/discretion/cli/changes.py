@@ -93,7 +93,13 @@ def consent_grant(
     student: Annotated[str, typer.Argument(help="The student's id.")],
     purpose: Annotated[str, typer.Option(help="What the disclosure is for.")],
     items: Annotated[str, typer.Option(help="Information items, comma-separated.")],
-    form: Annotated[str, typer.Option(help="verbal, email, written or signed_authorization.")],
+    form: Annotated[
+        str,
+        typer.Option(
+            help="email, written, signed_authorization, or verbal (refused for anyone outside: "
+            "the law needs written consent)."
+        ),
+    ],
     by: ByOption,
     to: Annotated[str | None, typer.Option("--to", help="The recipient's person id.")] = None,
     to_name: Annotated[str | None, typer.Option("--to-name", help="The recipient's name.")] = None,
@@ -106,7 +112,12 @@ def consent_grant(
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",
 ) -> None:
-    """Record a student's consent."""
+    """Record a student's consent.
+
+    A verbal consent to a recipient outside the institution (an external
+    person, or one named with --to-name and not in the store) is refused: it
+    could never permit a release.
+    """
     with store(database, profile) as context, context.transaction() as session:
         consent = row_json(
             grant_consent(

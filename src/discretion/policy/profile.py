@@ -70,6 +70,8 @@ class Profile:
     id_context_words: tuple[str, ...] = ("ID",)
     batch_threshold: int = 3
     warn_action: str = "header"
+    # how the profile's texts name the institution: "the Institute" (MIT), "the institution"
+    institution: str = "the institution"
 
     @cached_property  # a profile never changes; parse_question asks for every question
     def directory_items(self) -> tuple[str, ...]:
@@ -226,8 +228,17 @@ def _build(data: Mapping[str, Any], origin: str) -> Profile:
         cites=cites,
         inspection_days=_days(data["record_keeping"], "inspection_days", origin),
         inspection_copy_days=_days(data["record_keeping"], "inspection_copy_days", origin),
+        institution=_institution(data, origin),
         **_email(data["email"], origin),
     )
+
+
+def _institution(data: Mapping[str, Any], origin: str) -> str:
+    """Return how the profile names its institution in texts (``the institution`` unless set)."""
+    value = data.get("institution", "the institution")
+    if not isinstance(value, str) or not value.strip() or "\n" in value:
+        raise ProfileError(f'{origin}: `institution` must be one line, e.g. "the institution"')
+    return value.strip()
 
 
 def _email(table: Mapping[str, Any], origin: str) -> dict[str, Any]:

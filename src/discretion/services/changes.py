@@ -30,7 +30,14 @@ from discretion.services.errors import (
 )
 from discretion.services.people import person, student
 from discretion.services.principals import Principal
-from discretion.store.models import Authorization, Change, Consent, Suppression, WebPermission
+from discretion.store.models import (
+    Authorization,
+    Change,
+    Consent,
+    Person,
+    Suppression,
+    WebPermission,
+)
 
 __all__ = [
     "CONSENT_FORMS",
@@ -116,8 +123,9 @@ def grant_consent(
 
     Raises:
         ForbiddenError: the actor is neither the student nor the Registrar's office.
-        InvalidRequestError: no recipient, no purpose, an unknown form, or no evidence
-            for the form (an email needs its message id; a written or signed form its hash).
+        InvalidRequestError: no recipient, no purpose, an unknown form, no evidence
+            for the form (an email needs its message id; a written or signed form its
+            hash), or a verbal consent to someone outside the institution.
     """
     require_keeper(actor, student_id)
     about = student(session, student_id)
@@ -146,9 +154,32 @@ def grant_consent(
         document_sha256=_hash(document_sha256),
         recorded_by=actor.name,
     )
+    # last, so that a malformed consent is told its own fault first
+    if form == "verbal" and _is_outside_recipient(recipient):
+        raise InvalidRequestError(_verbal_outside(profile))
     session.add(consent)
     _record(session, actor, "grant", consent, about.id)
     return consent
+
+
+def _is_outside_recipient(recipient: Person | None) -> bool:
+    """Return whether a consent's recipient is outside the institution.
+
+    A person of the store is outside when they are external (an employer, a
+    parent, ...); a recipient named but not in the store is taken as outside,
+    since the institution's own people are in it (fail closed).
+    """
+    return recipient is None or recipient.kind == "external"
+
+
+def _verbal_outside(profile: Profile) -> str:
+    """Say why a verbal consent to someone outside is refused, and what to record instead."""
+    return (
+        f"a verbal consent cannot permit a release outside {profile.institution}: "
+        "the law needs the student's signed and dated written consent (34 CFR 99.30); "
+        "record it as written or signed_authorization with the document's SHA-256 "
+        "(or as email, with its Message-ID, for a reference)"
+    )
 
 
 def _kept(session: Session, model: type[Row], row_id: int, actor: Principal, what: str) -> Row:
