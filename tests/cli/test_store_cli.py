@@ -256,6 +256,67 @@ def test_class_list_for_staff_only(sample: Context) -> None:
     assert refused.exit_code == 1 and "class_lists.not_assigned" in refused.stderr
 
 
+def test_class_list_takes_the_subject_code_people_know(sample: Context) -> None:
+    by_code = _run(sample, "class-list", "8.01", "--as", "u-kurt")
+    assert by_code.exit_code == 0, by_code.output
+    assert by_code.stdout == _run(sample, "class-list", "cls-801", "--as", "u-kurt").stdout
+    assert by_code.stdout.startswith("8.01: 2 students")
+    unknown = _run(sample, "class-list", "9.99", "--as", "u-kurt")
+    assert (unknown.exit_code, unknown.stdout) == (2, "")
+    assert unknown.stderr == (
+        "discretion: unknown subject `9.99`; give its code (e.g. 8.01) or id, "
+        "as `discretion subjects` lists them\n"
+    )
+
+
+def _a_second_section_of_8_01(context: Context) -> None:
+    from datetime import date
+
+    from discretion.store.models import Subject, Term
+
+    with context.transaction() as session:
+        session.add(Term(id="spring-2027", title="Spring 2027", start_date=date(2027, 2, 1),
+                         end_date=date(2027, 5, 30)))  # fmt: skip
+        session.flush()
+        session.add(Subject(id="cls-801-s", term_id="spring-2027", code="8.01",
+                            title="Classical Mechanics"))  # fmt: skip
+
+
+def test_a_code_of_several_subjects_means_the_reader_s_or_is_listed(sample: Context) -> None:
+    _a_second_section_of_8_01(sample)
+    # Kurt is on the staff of one of them: that one
+    mine = _run(sample, "class-list", "8.01", "--as", "u-kurt")
+    assert mine.exit_code == 0 and mine.stdout.startswith("8.01: 2 students")
+    # anyone else is asked which, and told the choices (a catalogue's facts, no student's)
+    which = _run(sample, "class-list", "8.01", "--as", "u-reg")
+    assert (which.exit_code, which.stdout) == (2, "")
+    assert which.stderr == (
+        "discretion: `8.01` is the code of 2 subjects: `cls-801` (Classical Mechanics, "
+        "Fall 2026); `cls-801-s` (Classical Mechanics, Spring 2027); "
+        "give the id of the one you mean\n"
+    )
+    refused = _run(sample, "class-list", "cls-801-s", "--as", "u-kurt")
+    assert refused.exit_code == 1 and "class_lists.not_assigned" in refused.stderr
+
+
+def test_subjects_lists_the_catalogue_and_counts_only_for_their_staff(sample: Context) -> None:
+    staff = _run(sample, "subjects", "--as", "u-kurt")
+    assert staff.exit_code == 0, staff.output
+    assert staff.stdout.splitlines() == [
+        "18.01  cls-1801  Fall 2026  Calculus",
+        "8.01  cls-801  Fall 2026  Classical Mechanics  [you: teaching_assistant; 2 students]",
+    ]
+    student = json.loads(_run(sample, "subjects", "--as", "u-ada", "--json").stdout)
+    assert student == [
+        {"id": "cls-1801", "code": "18.01", "title": "Calculus", "term": "Fall 2026",
+         "your_roles": [], "students": None},
+        {"id": "cls-801", "code": "8.01", "title": "Classical Mechanics", "term": "Fall 2026",
+         "your_roles": [], "students": None},
+    ]  # fmt: skip
+    nobody = _run(sample, "subjects")
+    assert nobody.exit_code == 2 and "--as" in nobody.stderr
+
+
 def test_ask_with_ids_reads_the_store(sample: Context) -> None:
     question = {
         "recipient": {"id": "u-kurt"},

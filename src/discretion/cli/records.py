@@ -21,7 +21,7 @@ from discretion.cli.common import (
 from discretion.importers.bundle import import_bundle
 from discretion.importers.demo import build_demo
 from discretion.services import access_journal
-from discretion.services.class_lists import release_class_list
+from discretion.services.class_lists import find_subject, list_subjects, release_class_list
 from discretion.services.context import parse_moment
 from discretion.services.directory import export, lookup
 from discretion.services.exports import CsvWriter
@@ -175,16 +175,24 @@ def release_command(
 
 
 def class_list_command(
-    subject: Annotated[str, typer.Argument(help="The subject's id.")],
+    subject: Annotated[
+        str, typer.Argument(metavar="SUBJECT", help="The subject's code (e.g. 8.01) or its id.")
+    ],
     reader: AsOption,
     as_json: JsonOption = False,
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",
 ) -> None:
-    """Show a subject's class list to a member of its staff."""
+    """Show a subject's class list to a member of its staff.
+
+    A code taught in several terms or sections means the one you are on the
+    staff of; if that is not exactly one, the command lists them and asks for
+    the id (`discretion subjects` lists every subject with its id).
+    """
     with store(database, profile) as context, context.transaction() as session:
+        who = acting(session, reader)
         class_list = release_class_list(
-            session, context.profile, reader=acting(session, reader), subject_id=subject
+            session, context.profile, reader=who, subject_id=find_subject(session, who, subject)
         )
     if as_json:
         echo_json(class_list.to_json())
@@ -193,6 +201,30 @@ def class_list_command(
                + ", ".join(c.value for c in class_list.ruling.conditions))  # fmt: skip
     for row in class_list.students:
         typer.echo(f"  {row['id']}  {row.get('name', '')}  {row.get('email', '')}")
+
+
+def subjects_command(
+    reader: AsOption,
+    as_json: JsonOption = False,
+    database: DatabaseOption = None,
+    profile: ProfileOption = "mit",
+) -> None:
+    """List the subjects: code, id, term and title, as the catalogue has them.
+
+    For the subjects you are on the staff of, it adds your part and how many
+    students are enrolled; who takes a subject stays with its staff
+    (`class-list CODE`).
+    """
+    with store(database, profile) as context, context.transaction() as session:
+        entries = list_subjects(session, acting(session, reader))
+    if as_json:
+        echo_json([entry.to_json() for entry in entries])
+        return
+    for entry in entries:
+        mine = (
+            f"  [you: {', '.join(entry.roles)}; {entry.students} students]" if entry.roles else ""
+        )
+        typer.echo(f"{entry.code}  {entry.subject_id}  {entry.term}  {entry.title}{mine}")
 
 
 def journal_command(
@@ -232,4 +264,5 @@ def register(app: typer.Typer) -> None:
     app.command("directory")(directory_command)
     app.command("release")(release_command)
     app.command("class-list")(class_list_command)
+    app.command("subjects")(subjects_command)
     app.command("journal")(journal_command)
