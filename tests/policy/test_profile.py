@@ -148,6 +148,8 @@ def test_a_profile_file_can_be_loaded_by_path(tmp_path: Path) -> None:
             ('warn_action = "header"', 'warn_action = "bounce"'),
             "unknown `email.warn_action` `bounce`; known: header, reject",
         ),
+        (('institution = "the Institute"', "institution = 1"), "`institution` must be one line"),
+        (('institution = "the Institute"', 'institution = " "'), "`institution` must be one line"),
     ],
 )
 def test_a_malformed_profile_is_refused_with_the_reason(
@@ -185,3 +187,44 @@ def test_an_empty_list_of_id_context_words_is_refused(tmp_path: Path) -> None:
     path.write_text(MIT_TOML[:start] + "id_context_words = []" + MIT_TOML[end:])
     with pytest.raises(ProfileError, match="`email.id_context_words` must name at least one word"):
         load_profile(path)
+
+
+def test_the_profiles_name_their_institution(mit: Profile, ferpa: Profile) -> None:
+    assert (mit.institution, ferpa.institution) == ("the Institute", "the institution")
+
+
+def test_the_federal_baseline_s_rule_texts_speak_of_the_institution(
+    mit: Profile, ferpa: Profile
+) -> None:
+    from discretion.policy.rules import RULES
+
+    worded = 0
+    for rule in RULES:
+        for text, for_mit, for_ferpa in (
+            (rule.explanation, rule.explanation_for(mit), rule.explanation_for(ferpa)),
+            (rule.remedy, rule.remedy_for(mit), rule.remedy_for(ferpa)),
+        ):
+            assert for_mit == text  # MIT's texts keep "the Institute"
+            assert for_ferpa is None or "Institute" not in for_ferpa, (rule.id, for_ferpa)
+            worded += for_ferpa != text
+    assert worded >= 10
+    official = next(r for r in RULES if r.id == "need_to_know.official_with_need")
+    assert official.explanation_for(ferpa).startswith(
+        "The recipient is an official of the institution who needs"
+    )
+    inside = next(r for r in RULES if r.id == "disclosure.inside_without_consent")
+    assert inside.explanation_for(ferpa).startswith("Inside the institution, non-directory")
+
+
+def test_a_profile_names_its_institution_in_the_rule_texts(tmp_path: Path) -> None:
+    path = tmp_path / "tech.toml"
+    path.write_text(
+        MIT_TOML.replace('id = "mit"', 'id = "tech"').replace(
+            'institution = "the Institute"', 'institution = "the University"'
+        )
+    )
+    tech = load_profile(path)
+    assert tech.worded("The Institute speaks with the Institute community.") == (
+        "The University speaks with the University's community."
+    )
+    assert tech.worded("a protected Institute system") == "a protected system of the University"

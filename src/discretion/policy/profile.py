@@ -26,6 +26,26 @@ BUILTIN_PROFILES = ("mit", "ferpa")
 WARN_ACTIONS = ("header", "reject")
 
 
+# how the rules' texts name the institution (they follow MIT's FAQ), and each phrase that
+# does, most specific first, with its rewording for another institution ({} is its name)
+MIT_INSTITUTION = "the Institute"
+_INSTITUTE_PHRASES = (
+    (re.compile(r"\ban Institute official\b"), "an official of {}"),
+    (re.compile(r"\bInstitute official\b"), "official of {}"),
+    (re.compile(r"\ba protected Institute system\b"), "a protected system of {}"),
+    (re.compile(r"\bthe Institute community\b"), "{}'s community"),
+    (re.compile(r"\bthe Institute\b"), "{}"),
+)
+_STARTING = re.compile(r"\bThe Institute\b")  # at the start of a sentence
+
+
+@cache
+def _reworded(text: str, institution: str) -> str:
+    for pattern, wording in _INSTITUTE_PHRASES:
+        text = pattern.sub(wording.format(institution).replace("\\", "\\\\"), text)
+    return _STARTING.sub(lambda _: institution[:1].upper() + institution[1:], text)
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class ItemTraits:
     """What the rules may know about an information item: never its name."""
@@ -72,6 +92,15 @@ class Profile:
     warn_action: str = "header"
     # how the profile's texts name the institution: "the Institute" (MIT), "the institution"
     institution: str = "the institution"
+
+    def worded(self, text: str) -> str:
+        """Return a rule's text in this profile's words for its institution.
+
+        The rules are written in MIT's words ("the Institute", "an Institute
+        official"); a profile whose ``institution`` differs (the federal
+        baseline: "the institution") gets them with its own.
+        """
+        return text if self.institution == MIT_INSTITUTION else _reworded(text, self.institution)
 
     @cached_property  # a profile never changes; parse_question asks for every question
     def directory_items(self) -> tuple[str, ...]:

@@ -91,6 +91,15 @@ class Rule:
         """Return the rendered citation of the rule."""
         return render_cites(self.cites)
 
+    def explanation_for(self, profile: Profile) -> str:
+        """Return the explanation in the profile's words ("the institution", not MIT's
+        "the Institute", under the federal baseline)."""
+        return profile.worded(self.explanation)
+
+    def remedy_for(self, profile: Profile) -> str | None:
+        """Return the remedy, if any, in the profile's words."""
+        return None if self.remedy is None else profile.worded(self.remedy)
+
 
 REGISTRY: dict[str, Rule] = {}
 
