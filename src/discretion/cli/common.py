@@ -71,7 +71,7 @@ DatabaseOption = Annotated[
         "--database",
         envvar="DISCRETION_DATABASE_URL",
         metavar="URL",
-        help="Database URL; an SQLite file under ./var when unset.",
+        help="Database URL; when unset, var/discretion.sqlite3 under the current folder.",
         show_default=False,
     ),
 ]

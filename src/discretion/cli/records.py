@@ -209,7 +209,7 @@ def subjects_command(
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",
 ) -> None:
-    """List the subjects: code, id, term and title, as the catalogue has them.
+    """List the subjects (code, id, term, title).
 
     For the subjects you are on the staff of, it adds your part and how many
     students are enrolled; who takes a subject stays with its staff
