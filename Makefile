@@ -13,12 +13,12 @@ $(STAMP): pyproject.toml
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-# First start: migrate and build the demo campus in var/; later starts reuse it.
-# Serves http://127.0.0.1:8000 (sign in at /sign-in, API docs at /docs) with the demo on;
-# it says so once it listens.
+# First start: migrate and build the demo campus in var/; later starts reuse it (a database
+# left empty gets the campus too). Serves http://127.0.0.1:8000 (sign in at /sign-in, API
+# docs at /docs) with the demo on; it says so once it listens.
 run: install
-	@test -f var/discretion.sqlite3 || { $(BIN)/discretion db upgrade && $(BIN)/discretion demo --students 500 --seed 1; }
 	$(BIN)/discretion db upgrade
+	$(BIN)/discretion demo --students 500 --seed 1 --if-empty
 	DISCRETION_DEMO=1 DISCRETION_COOKIE_SECURE=0 $(BIN)/discretion serve --host 127.0.0.1 --port 8000
 
 lint: install

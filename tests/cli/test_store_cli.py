@@ -109,6 +109,17 @@ def test_demo_on_a_store_that_holds_a_campus_refuses_in_one_line(sample: Context
     )
 
 
+def test_demo_if_empty_fills_an_empty_store_and_keeps_a_filled_one(
+    empty: Context, sample: Context
+) -> None:
+    # what `make run` does on every start: a database left empty still gets the campus
+    built = _run(empty, "demo", "--students", "4", "--seed", "2", "--if-empty")
+    assert (built.exit_code, built.stdout) == (0, "demo campus: 26 people, seed 2\n")
+    kept = _run(sample, "demo", "--students", "4", "--if-empty")
+    assert (kept.exit_code, kept.stderr) == (0, "")
+    assert kept.stdout == "the database already holds a campus (9 people); kept as it is\n"
+
+
 def test_directory_answers_withheld_and_unknown_alike(sample: Context) -> None:
     withheld, unknown = _run(sample, "directory", "u-grace"), _run(sample, "directory", "nobody")
     assert withheld.stdout == unknown.stdout == "no directory entry\n"

@@ -20,6 +20,7 @@ from discretion.cli.common import (
 )
 from discretion.importers.bundle import import_bundle
 from discretion.importers.demo import build_demo
+from discretion.importers.errors import CampusExists
 from discretion.services import access_journal
 from discretion.services.class_lists import find_subject, list_subjects, release_class_list
 from discretion.services.context import parse_moment
@@ -82,13 +83,28 @@ def demo_command(
         int, typer.Option(min=1, max=MAX_DEMO_STUDENTS, help="How many students.")
     ] = 500,
     seed: Annotated[int, typer.Option(help="The same seed builds the same campus.")] = 1,
+    if_empty: Annotated[
+        bool,
+        typer.Option(
+            "--if-empty",
+            help="Build it only if the database holds no one; else leave it as it is (exit 0).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
     database: DatabaseOption = None,
     profile: ProfileOption = "mit",
 ) -> None:
     """Build a synthetic campus in the store."""
     with store(database, profile) as context:
-        summary = build_demo(context, students, seed)
+        try:
+            summary = build_demo(context, students, seed)
+        except CampusExists as error:
+            if not if_empty:
+                raise
+            typer.echo(
+                f"the database already holds a campus ({error.people} people); kept as it is"
+            )
+            return
     if as_json:
         echo_json(summary.to_json())
     else:
