@@ -201,16 +201,17 @@ def test_an_administrator_lists_and_ends_a_person_s_sessions(sample: Context) ->
 def test_serve_announces_how_to_sign_in_in_each_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     from discretion.cli.service import announcement
 
-    for name in ("DEMO", "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"):
-        monkeypatch.delenv(f"DISCRETION_{name}", raising=False)
+    oidc = ("DISCRETION_OIDC_ISSUER", "DISCRETION_OIDC_CLIENT_ID", "DISCRETION_OIDC_CLIENT_SECRET")
+    for name in ("DISCRETION_DEMO", *oidc):
+        monkeypatch.delenv(name, raising=False)
     base = "http://127.0.0.1:8000"
     assert announcement("127.0.0.1", 8000) == (
         f"Discretion is serving on {base} (nobody can sign in yet: set DISCRETION_OIDC_ISSUER, "
         "_CLIENT_ID and _CLIENT_SECRET, or DISCRETION_DEMO=1 for the demo campus; "
         f"API docs at {base}/docs)"
     )
-    for name in ("ISSUER", "CLIENT_ID", "CLIENT_SECRET"):
-        monkeypatch.setenv(f"DISCRETION_OIDC_{name}", "x")
+    for name in oidc:
+        monkeypatch.setenv(name, "x")
     assert f"(sign in at {base}/sign-in with your campus account;" in announcement(
         "127.0.0.1", 8000
     )

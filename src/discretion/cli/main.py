@@ -40,6 +40,7 @@ COMMANDS: dict[str, Lazy] = {
         "records", "Show a student's record as one person may see it; log what the law asks."
     ),
     "class-list": Lazy("records", "Show a subject's class list to a member of its staff."),
+    "subjects": Lazy("records", "List the subjects (code, id, term, title)."),
     "journal": Lazy(
         "records",
         "Show who read which record and what they were shown: the Registrar's search,"

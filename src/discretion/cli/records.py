@@ -191,9 +191,7 @@ def release_command(
 
 
 def class_list_command(
-    subject: Annotated[
-        str, typer.Argument(metavar="SUBJECT", help="The subject's code (e.g. 8.01) or its id.")
-    ],
+    subject: Annotated[str, typer.Argument(help="The subject's code (e.g. 8.01) or its id.")],
     reader: AsOption,
     as_json: JsonOption = False,
     database: DatabaseOption = None,

@@ -81,7 +81,7 @@ def announcement(host: str, port: int) -> str:
     shown = f"[{host}]" if ":" in host else host
     base = f"http://{shown}:{port}"
     demo = os.environ.get("DISCRETION_DEMO", "").strip().lower() in ("1", "true", "yes", "on")
-    oidc = all(os.environ.get(f"DISCRETION_OIDC_{name}") for name in _OIDC)
+    oidc = all(os.environ.get(name) for name in _OIDC)
     if demo:
         how = f"demo sign-in at {base}/sign-in: pick anyone on the made-up campus, no password"
     elif oidc:
@@ -94,7 +94,7 @@ def announcement(host: str, port: int) -> str:
     return f"Discretion is serving on {base} ({how}; API docs at {base}/docs)"
 
 
-_OIDC = ("ISSUER", "CLIENT_ID", "CLIENT_SECRET")
+_OIDC = ("DISCRETION_OIDC_ISSUER", "DISCRETION_OIDC_CLIENT_ID", "DISCRETION_OIDC_CLIENT_SECRET")
 
 
 class _Announcing(uvicorn.Server):
