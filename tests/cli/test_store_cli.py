@@ -414,3 +414,19 @@ def test_import_of_a_13_bundle_is_refused_in_one_line(empty: Context, tmp_path: 
         "manifest.csv line 3, column value: oneroster.version must be 1.1 or 1.2; "
         "nothing was imported"
     ), result.stderr
+
+
+def test_a_postgresql_database_not_created_says_so_and_how() -> None:
+    from sqlalchemy.engine import make_url
+
+    from tests.databases import PG_URL
+
+    if PG_URL is None:
+        pytest.skip("PostgreSQL skipped: set DISCRETION_TEST_DATABASE_URL")
+    url = make_url(PG_URL).set(database="discretion_never_made")
+    shown = url.render_as_string(hide_password=True)
+    refused = runner.invoke(app, ["directory", "ada", "--database", url.render_as_string(False)])
+    assert (refused.exit_code, refused.stdout) == (1, "")
+    [line] = refused.stderr.splitlines()
+    assert line.startswith(f"discretion: cannot use the database {shown}: ")
+    assert line.endswith("; create it (e.g. createdb), then run `discretion db upgrade`")

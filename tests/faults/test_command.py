@@ -9,8 +9,12 @@ from tests.faults.servers import free_port
 
 
 def test_an_unreachable_database_is_one_line_and_exit_1() -> None:
-    nowhere = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/discretion"
+    port = free_port()
+    nowhere = f"postgresql+psycopg://postgres:secret@127.0.0.1:{port}/discretion"
     result = CliRunner().invoke(app, ["directory", "u-ada", "--database", nowhere])
     assert result.exit_code == 1
     [line] = result.stderr.splitlines()
-    assert line.startswith("discretion: cannot use the database: connection failed"), line
+    # it names the database it tried, never its password
+    shown = f"postgresql+psycopg://postgres:***@127.0.0.1:{port}/discretion"
+    assert line.startswith(f"discretion: cannot use the database {shown}: connection failed"), line
+    assert "secret" not in line

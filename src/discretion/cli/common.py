@@ -7,6 +7,7 @@ ids) use this module too, so it imports the services only where they are used.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -115,8 +116,8 @@ def echo_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
-def _unavailable(error: Exception) -> str:
-    """Say in one line why the database cannot be used now, and what to do."""
+def _unavailable(error: Exception, where: str | None = None) -> str:
+    """Say in one line why the database (``where``, if known) cannot be used now, and what to do."""
     from discretion.services.availability import is_locked
 
     if is_locked(error):
@@ -126,12 +127,35 @@ def _unavailable(error: Exception) -> str:
         )
     driver = getattr(error, "orig", None) or error
     lines = str(driver).strip().splitlines() or [type(error).__name__]
-    return f"cannot use the database: {lines[0]}"
+    line = f"cannot use the database{f' {where}' if where else ''}: {lines[0]}"
+    if re.search(r'database ".*" does not exist', lines[0]):  # PostgreSQL: not created yet
+        line += "; create it (e.g. createdb), then run `discretion db upgrade`"
+    return line
+
+
+def _described(database: str | None) -> str | None:
+    """Return the URL given for the database, without its password.
+
+    None when none was given (the default SQLite file) or it cannot be read.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    if not database:
+        return None
+    try:
+        return make_url(database).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return None
 
 
 @contextmanager
-def failing() -> Iterator[None]:
-    """Turn the errors a command can meet into one line and an exit code."""
+def failing(where: str | None = None) -> Iterator[None]:
+    """Turn the errors a command can meet into one line and an exit code.
+
+    Args:
+        where: the database in use, named when it does not answer.
+    """
     from discretion.services import NotMigratedError
     from discretion.services.availability import UNAVAILABLE
     from discretion.services.errors import RefusedError
@@ -144,7 +168,7 @@ def failing() -> Iterator[None]:
         reason = error.ruling.reasons[0]
         fail(f"{error}: {reason.explanation} ({reason.rule})", 1)
     except UNAVAILABLE as error:
-        fail(_unavailable(error), 1)
+        fail(_unavailable(error, where), 1)
     except DiscretionError as error:
         fail(str(error))
 
@@ -158,7 +182,7 @@ def store(database: str | None, profile: str, *, migrated: bool = True) -> Itera
     """
     from discretion.services import open_context
 
-    with failing():
+    with failing(_described(database)):
         context = open_context(database, profile, migrated=migrated, create=not migrated)
         try:
             yield context
