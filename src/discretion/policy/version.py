@@ -5,4 +5,4 @@ entry to CHANGELOG.md; ``tests/test_policy_version.py`` holds the
 fingerprint of each version's rulings and fails when they drift unbumped.
 """
 
-POLICY_VERSION = "1.3.0"
+POLICY_VERSION = "1.3.1"
