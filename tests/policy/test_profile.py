@@ -228,3 +228,19 @@ def test_a_profile_names_its_institution_in_the_rule_texts(tmp_path: Path) -> No
         "The University speaks with the University's community."
     )
     assert tech.worded("a protected Institute system") == "a protected system of the University"
+
+
+def test_a_ruling_under_the_federal_baseline_speaks_of_the_institution(
+    mit: Profile, ferpa: Profile
+) -> None:
+    asked = {"recipient": {"kind": "employer"}, "information": ["grades"]}
+    federal = decide(parse_question(asked, ferpa), ferpa)
+    (reason,) = federal.reasons
+    assert reason.explanation.startswith("Non-directory information may leave the institution ")
+    inside = {"recipient": {"kind": "official"}, "information": ["grades"]}
+    denied = decide(parse_question(inside, ferpa), ferpa)
+    assert all("Institute" not in r.explanation for r in denied.reasons)
+    assert "Institute" not in (denied.remedy or "")
+    # MIT's keep "the Institute"
+    (mits,) = decide(parse_question(asked, mit), mit).reasons
+    assert mits.explanation.startswith("Non-directory information may leave the Institute ")

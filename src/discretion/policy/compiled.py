@@ -349,10 +349,11 @@ def _behaviour(outcome: Outcome) -> tuple[Any, ...]:
 def fingerprint(profile: Profile, rules: Mapping[Effect, Sequence[Rule]] | None = None) -> str:
     """Return a digest of everything the policy decides under ``profile``.
 
-    It covers every rule's words, the profile's facts, and the canonical form
-    of the decision tree (``canonical``): the outcome of every question, not
-    the order in which the rules read facts. Any change in behaviour changes
-    it; a refactoring that keeps behaviour does not.
+    It covers every rule's words (as the profile words them), the profile's
+    facts, and the canonical form of the decision tree (``canonical``): the
+    outcome of every question, not the order in which the rules read facts.
+    Any change in behaviour changes it; a refactoring that keeps behaviour
+    does not.
 
     Args:
         rules: the rules by effect; the registered rules unless a test gives others.
@@ -364,7 +365,8 @@ def fingerprint(profile: Profile, rules: Mapping[Effect, Sequence[Rule]] | None 
 
     listed = RULES if rules is None else tuple(r for group in rules.values() for r in group)
     for rule in sorted(listed, key=lambda r: r.id):
-        add(rule.id, rule.effect.value, rule.cites, rule.explanation, rule.remedy)
+        words = (rule.explanation_for(profile), rule.remedy_for(profile))  # as the profile says
+        add(rule.id, rule.effect.value, rule.cites, *words)
     add(profile.id, profile.name, sorted((k, str(v)) for k, v in profile.items.items()))
     add(sorted(profile.shown_by_default), sorted(profile.referrals.items()))
     add(sorted((k, str(v)) for k, v in profile.offices.items()), profile.sensitive_subject_words)

@@ -93,8 +93,8 @@ def evaluate(
 
 
 @cache
-def _reason(rule: Rule) -> Reason:
-    return Reason(rule.id, rule.citation, rule.explanation)
+def _reason(rule: Rule, profile: Profile) -> Reason:
+    return Reason(rule.id, rule.citation, rule.explanation_for(profile))
 
 
 def assemble(items: Sequence[str], outcomes: Sequence[Outcome], profile: Profile) -> Ruling:
@@ -121,7 +121,7 @@ def assemble(items: Sequence[str], outcomes: Sequence[Outcome], profile: Profile
             ),
         ).deciding.refer_to
     else:
-        remedies = dict.fromkeys(o.deciding.rule.remedy for o in deciding)
+        remedies = dict.fromkeys(o.deciding.rule.remedy_for(profile) for o in deciding)
         remedy = " ".join(r for r in remedies if r is not None) or None
     return Ruling(
         decision=decision,
@@ -131,7 +131,7 @@ def assemble(items: Sequence[str], outcomes: Sequence[Outcome], profile: Profile
             item: ItemRuling(o.decision, o.deciding.rule.id, o.deciding.refer_to)
             for item, o in zip(items, outcomes, strict=True)
         },
-        reasons=tuple(_reason(rule) for rule in rules),
+        reasons=tuple(_reason(rule, profile) for rule in rules),
         remedy=remedy,
         policy_version=POLICY_VERSION,
         profile=profile.id,

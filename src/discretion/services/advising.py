@@ -172,9 +172,9 @@ def _describe(rule: Rule, profile: Profile) -> RulePage:
     return RulePage(
         id=rule.id,
         point=rule.doc,
-        explanation=rule.explanation,
+        explanation=rule.explanation_for(profile),
         effect=EFFECT_PHRASES[rule.effect.value],
-        remedy=rule.remedy,
+        remedy=rule.remedy_for(profile),
         citations=tuple((Citation(c.id, c.title, c.locator, c.url), c.summary) for c in clauses),
         example=_example(rule, profile),
     )
