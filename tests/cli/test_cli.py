@@ -137,6 +137,14 @@ def test_explain_shows_the_rule_and_a_scenario_that_exercises_it() -> None:
     assert "REFER: send this request on" in text
 
 
+def test_explain_speaks_in_the_profile_s_words() -> None:
+    for rule in ("need_to_know.official_with_need", "disclosure.outside_with_written_consent"):
+        federal = _invoke("explain", rule, "--profile", "ferpa").stdout
+        rule_part = federal.split("\nCites:")[0]  # the FAQ's clauses are MIT's own words
+        assert "the institution" in rule_part and "Institute" not in rule_part, rule_part
+        assert "Institute" in _invoke("explain", rule).stdout.split("\nCites:")[0]
+
+
 def test_explain_falls_back_to_the_simplest_question(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DISCRETION_SCENARIOS", "/nonexistent")
     text = _invoke("explain", "media.refer_to_news_office").stdout

@@ -92,7 +92,7 @@ def explain(
     if rule is None:
         fail(f"unknown rule `{rule_id}`; `discretion rules` lists them")
     profile = _profile(profile_name)
-    typer.echo(render_rule(rule))
+    typer.echo(render_rule(rule, profile))
     example = examples.example_for(rule, profile)
     if example is None:
         typer.echo(f"\nNo question decides this rule under profile `{profile.id}`.")

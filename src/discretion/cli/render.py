@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from discretion.policy.clauses import CLAUSES
 from discretion.policy.conditions import CONDITION_TEXT
+from discretion.policy.profile import Profile
 from discretion.policy.registry import Rule
 from discretion.policy.ruling import Ruling
 from discretion.policy.vocabulary import Decision
@@ -52,15 +53,16 @@ def render_answer(ruling: Ruling, notes: Sequence[str] = ()) -> str:
     return text
 
 
-def render_rule(rule: Rule) -> str:
-    """Return a rule: id, effect, what it implements, and its citations."""
+def render_rule(rule: Rule, profile: Profile) -> str:
+    """Return a rule in the profile's words: id, effect, what it implements, its citations."""
+    remedy = rule.remedy_for(profile)
     lines = [
         f"{rule.id}  [{rule.effect.value}]",
-        f"Policy point: {rule.doc}",
-        f"In a ruling: {rule.explanation}",
+        f"Policy point: {profile.worded(rule.doc)}",
+        f"In a ruling: {rule.explanation_for(profile)}",
     ]
-    if rule.remedy:
-        lines.append(f"Remedy: {rule.remedy}")
+    if remedy:
+        lines.append(f"Remedy: {remedy}")
     lines.append("Cites:")
     for clause_id in rule.cites:
         clause = CLAUSES[clause_id]
