@@ -229,6 +229,20 @@ BROKEN: list[tuple[str, str, str, str, str]] = [
         "is not after grantedAt",
     ),
     (
+        "discretion-consents.csv",
+        "grades transcript,written,",
+        "grades transcript,verbal,",
+        "discretion-consents.csv line 2, column form",
+        "a verbal consent cannot permit a release to someone outside",
+    ),
+    (
+        "discretion-consents.csv",
+        "u-ada,c-acme,,summer internship,grades transcript,written,",
+        "u-ada,,Acme Corp,summer internship,grades transcript,verbal,",
+        "discretion-consents.csv line 2, column form",
+        "a verbal consent cannot permit a release to someone outside",
+    ),
+    (
         "users.csv",
         "u-alan,,,true,org-1,student,alan,",
         "u-ada,,,true,org-1,student,alan,",
@@ -299,3 +313,15 @@ def test_a_record_may_be_a_letter_of_recommendation_and_nothing_else(
     _edit(records, "true,employment", "true,tenure")
     with pytest.raises(ImportRejected, match="letterFor"):
         _import(empty, folder)
+
+
+def test_a_verbal_consent_to_someone_of_the_institution_imports(
+    empty: Context, tmp_path: Path
+) -> None:
+    folder = _copy(tmp_path)
+    consents = folder / "discretion-consents.csv"
+    _edit(consents, "u-ada,c-acme,,summer internship,grades transcript,written,",
+          "u-ada,u-emmy,,summer internship,grades transcript,verbal,")  # fmt: skip
+    assert _import(empty, folder).counts["consents"] == 1
+    with empty.transaction() as session:
+        assert session.scalars(select(Consent.form)).one() == "verbal"

@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from discretion.importers.errors import ImportRejected, shown
-from discretion.importers.extras import read_extras
+from discretion.importers.extras import VERBAL_OUTSIDE, read_extras
 from discretion.importers.manifest import read_roster
 from discretion.importers.oneroster import Batch
 from discretion.policy import Profile
@@ -134,6 +134,10 @@ def _check_references(session: Session, batch: Batch) -> None:
             ok = target in subjects and target not in deleted.get("classes", ())
         elif kind == "person":
             ok = target in kinds
+        elif kind == "insider":  # the recipient of a verbal consent
+            if kinds.get(target, "external") == "external":
+                raise row.reject("form", VERBAL_OUTSIDE)
+            continue
         else:
             ok = kinds.get(target) == kind
         if not ok:

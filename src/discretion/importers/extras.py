@@ -38,6 +38,11 @@ LEVELS = ("undergraduate", "graduate")
 STATUSES = ("current", "former")
 METHODS = ("written", "online", "in_person")
 FORMS = ("verbal", "email", "written", "signed_authorization")
+VERBAL_OUTSIDE = (
+    "a verbal consent cannot permit a release to someone outside the institution "
+    "(34 CFR 99.30 needs signed, dated written consent); record it as written or "
+    "signed_authorization with documentSha256"
+)
 LETTER_PURPOSES = ("admission", "employment", "honor")
 # columns a file may hold beyond those it must
 OPTIONAL = {"discretion-records.csv": ("letterFor",)}
@@ -148,6 +153,10 @@ def _consents(row: Row, batch: Batch, profile: Profile) -> None:
     name = row.text("recipientName", limit=width(Consent.recipient_name)) or recipient
     if not name:
         raise row.reject("recipientName", "is empty and no recipientSourcedId is given")
+    if form == "verbal":  # as the service refuses it: only someone inside may be told on a word
+        if not recipient:  # named, not a person of the store: taken as outside (fail closed)
+            raise row.reject("form", VERBAL_OUTSIDE)
+        batch.refer("insider", recipient, row, "recipientSourcedId")
     batch.consents.append(
         {
             "student_id": student_id,
