@@ -298,3 +298,14 @@ def test_a_revoked_token_stops_working_once_the_process_forgets_it(campus_db: ob
     # within the remembered window the answer may still be the old one; after it, never
     time.sleep(0.35)
     assert api.client.get("/v1/me", headers=headers).status_code == 401
+
+
+def test_a_class_list_is_found_by_the_subject_s_code(api: Api) -> None:
+    official = api.auth("official")
+    by_id = api.client.get("/v1/subjects/cls-801/class-list", headers=official)
+    by_code = api.client.get("/v1/subjects/8.01/class-list", headers=official)
+    assert by_id.status_code == by_code.status_code == 200, by_code.text
+    assert by_code.json()["subject"] == "cls-801" and by_code.json()["code"] == "8.01"
+    assert by_code.json()["students"] == by_id.json()["students"]
+    assert api.client.get("/v1/subjects/18.01/class-list", headers=official).status_code == 403
+    assert api.client.get("/v1/subjects/99.99/class-list", headers=official).status_code == 404

@@ -92,7 +92,7 @@ MATRIX: dict[tuple[str, str], tuple[Any, dict[str, Cell]]] = {
     ("GET", "/v1/students/{student_id}/accesses"): (None, KEEPER_READ),
     ("GET", "/v1/access-journal"): (None, row(403, registrar=200)),
     # own: a subject the official is assigned to; other: one they are not
-    ("GET", "/v1/subjects/{subject_id}/class-list"): (
+    ("GET", "/v1/subjects/{subject}/class-list"): (
         None,
         row(403, official={"own": 200, "other": 403}),
     ),  # fmt: skip
@@ -200,7 +200,7 @@ def _fill(text: str, side: str, principal: str) -> str:
         .replace("{referral_id}", str(ids["referral"]))
         .replace("{webhook_id}", str(ids["webhook"]))
         .replace("{request_id}", str(ids["access_request"]))
-        .replace("{subject_id}", "cls-801" if side == "own" else "cls-1801")
+        .replace("{subject}", "cls-801" if side == "own" else "cls-1801")
         .replace("{assignee}", campus.PRINCIPALS.get(principal, (None, []))[0] or "nobody")
     )
 

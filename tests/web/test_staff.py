@@ -14,7 +14,7 @@ from discretion.importers.demo import DEMO_PEOPLE
 from discretion.services import Context
 from discretion.services.principals import principal_for_person
 from discretion.services.release import release_record
-from discretion.store.models import AccessEntry, DirectoryValue, Person, Suppression
+from discretion.store.models import AccessEntry, DirectoryValue, Person, Subject, Suppression
 from tests.web.conftest import csrf_of
 
 TEACHER, OTHER_TEACHER = "staff-teacher-1", "staff-teacher-2"
@@ -172,7 +172,7 @@ def test_check_before_sharing_opens_the_advisor_with_the_student(
     assert 'name="student"' not in site.get(links[0]).text
 
 
-def test_the_class_list_goes_to_the_subjects_staff_only(site: TestClient) -> None:
+def test_the_class_list_goes_to_the_subjects_staff_only(site: TestClient, campus: Context) -> None:
     _sign_in(site, TEACHER)
     mine = site.get("/subjects")
     assert mine.status_code == 200
@@ -184,6 +184,12 @@ def test_the_class_list_goes_to_the_subjects_staff_only(site: TestClient) -> Non
     assert site.get("/subjects/class-1/class-list").status_code == 403
     assert site.get("/subjects/class-1/class-list.csv").status_code == 403
     assert site.get("/subjects/class-nothing/class-list").status_code == 404
+    with campus.transaction() as session:  # the code people know finds the same list
+        code, other = (session.scalars(select(Subject.code).where(Subject.id == subject)).one()
+                       for subject in ("class-3", "class-1"))  # fmt: skip
+    by_code = site.get(f"/subjects/{code}/class-list")
+    assert by_code.status_code == 200 and f"Class list of {code}" in by_code.text
+    assert site.get(f"/subjects/{other}/class-list").status_code == 403
     assert site.get("/subjects/" + "x" * 65 + "/class-list.csv").status_code == 404
     _sign_in(site, DEMO_PEOPLE["registrar"])
     assert "not on the staff of any subject" in site.get("/subjects").text

@@ -21,12 +21,13 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from discretion.services import NotFoundError, RefusedError
+from discretion.services import InvalidRequestError, NotFoundError, RefusedError
 from discretion.services import advising as advisor
 from discretion.services.class_lists import (
     STAFF_ONLY,
     ClassList,
     class_list_csv,
+    find_subject,
     release_class_list,
     staffed_subjects,
 )
@@ -214,8 +215,9 @@ async def _class_list(request: Request, who: Viewer, subject_id: str) -> ClassLi
     profile = context_of(request).profile
     principal = who.principal
 
-    def read(session: Session) -> ClassList:
-        return release_class_list(session, profile, reader=principal, subject_id=subject_id)
+    def read(session: Session) -> ClassList:  # a code (8.01) or an id, as find_subject reads it
+        found = find_subject(session, principal, subject_id)
+        return release_class_list(session, profile, reader=principal, subject_id=found)
 
     if len(subject_id) > MAX_ID:
         return render(request, "not_found.html", who, 404, title="Page not found")
@@ -226,6 +228,9 @@ async def _class_list(request: Request, who: Viewer, subject_id: str) -> ClassLi
     except RefusedError:
         return render(request, "problem.html", who, 403, title="Not your class list",
                       message=REFUSED)  # fmt: skip
+    except InvalidRequestError as error:  # a code several sections share, none of them yours
+        return render(request, "problem.html", who, 400, title="Which section?",
+                      message=str(error))  # fmt: skip
 
 
 @router.get("/subjects/{subject_id}/class-list")
