@@ -18,6 +18,7 @@ from discretion.web.desk import router as desk_router
 from discretion.web.desk_requests import router as desk_requests_router
 from discretion.web.pages import router
 from discretion.web.privacy import router as privacy_router
+from discretion.web.privacy_consents import router as consents_router
 from discretion.web.privacy_rescind import router as rescind_router
 from discretion.web.records_requests import router as records_router
 from discretion.web.staff import router as staff_router
@@ -32,6 +33,7 @@ def install(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(advisor_router)
     app.include_router(privacy_router)
+    app.include_router(consents_router)
     app.include_router(rescind_router)
     app.include_router(records_router)
     app.include_router(staff_router)
