@@ -133,7 +133,7 @@ def test_a_missing_answer_is_summarised_and_named_beside_the_field(live: Live, t
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("There is a problem")
     expect(page.locator("#answer-error")).to_have_text(message)
-    assert "error-summary" in _focused(page, "className")  # focus moved to the summary
+    expect(page.locator(".error-summary")).to_be_focused()  # focus moved to the summary (waits)
     tab.check("advisor-step-error")
     alert.get_by_role("link", name=message).click()
     page.wait_for_url("**#answer-0")
