@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from discretion.policy import decide, parse_question, prebuilt
 from discretion.policy.compiled import CompiledPolicy, fingerprint, leaves, question_json
 from discretion.policy.decide import decide_plainly
-from discretion.policy.facts import STATED
+from discretion.policy.facts import STATED, fact_value
 from discretion.policy.profile import BUILTIN_PROFILES, Profile, load_profile
 from discretion.policy.question import Question
 from discretion.policy.rules import DEFAULT
@@ -155,7 +155,7 @@ def test_a_value_the_shipped_tree_lacks_is_ruled_plainly(mit: Profile) -> None:
     root = engine.root
     assert isinstance(root, _decide._Branch)
     question = Question.of(("grades",), recipient=RecipientKind.PARENT)
-    value = _decide._fact_value(question, "grades", mit, root.name)
+    value = fact_value(question, "grades", mit, root.name)
     del root.children[value]  # as if a fact took a value the file did not know
     _same(engine.decide(question), decide_plainly(question, mit))
     assert engine.root is root and value not in root.children  # nothing was added

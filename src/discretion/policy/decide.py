@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
 
-from discretion.policy.facts import FACTS, Facts, item_facts
+from discretion.policy.facts import FACT_NAMES, PER_ITEM, Facts, fact_value, item_facts
 from discretion.policy.profile import Office, Profile, load_profile
 from discretion.policy.question import Question
 from discretion.policy.registry import Effect, Rule
@@ -36,9 +36,7 @@ _MEMO_LIMIT = 1 << 16
 # question or two (``discretion ask``) never loads it, and one that goes on
 # stops running the rules after its first ~1 ms of them.
 ADOPT_AFTER = 64
-# how each fact that differs by item follows from the question (``facts.item_facts``)
-_FACT_NAMES = frozenset(fact.name for fact in FACTS)
-_PER_ITEM = {fact.name: fact.per_item for fact in FACTS if fact.per_item is not None}
+_FACT_NAMES = frozenset(FACT_NAMES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +143,7 @@ class _Branch:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.derive = _PER_ITEM.get(name)
+        self.derive = PER_ITEM.get(name)
         self.children: dict[Any, _Branch | int] = {}
 
 
@@ -161,19 +159,12 @@ class _Reader:
         self._read: list[tuple[str, Any]] = []
 
     def __getattr__(self, name: str) -> Any:
-        value = _fact_value(self._question, self._item, self._profile, name)
+        if name not in _FACT_NAMES:
+            raise AttributeError(name)  # as ``ItemFacts`` would: a rule read no fact
+        value = fact_value(self._question, self._item, self._profile, name)
         self._read.append((name, value))
         setattr(self, name, value)
         return value
-
-
-def _fact_value(question: Question, item: str, profile: Profile, name: str) -> Any:
-    """Return one fact of ``item``, exactly as ``item_facts`` works it out."""
-    if name not in _FACT_NAMES:
-        raise AttributeError(name)  # as ``ItemFacts`` would: a rule read no fact
-    derive = _PER_ITEM.get(name)
-    stated = question.stated.get(name)
-    return stated if derive is None else derive(question, item, profile, stated)
 
 
 class _Engine:

@@ -61,6 +61,8 @@ __all__ = [
     "is_public_web",
     "is_routine_law_enforcement",
     "is_served_process",
+    "PER_ITEM",
+    "fact_value",
     "item_facts",
     "legal_process_office",
 ]
@@ -224,7 +226,8 @@ _MEMBERS: dict[type, dict[Any, Any]] = {
 FACT_NAMES: tuple[str, ...] = tuple(fact.name for fact in FACTS)
 # the facts a question states, in declaration order (its key follows it)
 STATED: tuple[Fact, ...] = tuple(fact for fact in FACTS if fact.at is not None)
-_DERIVE = tuple((fact.name, fact.per_item) for fact in FACTS)
+# how each fact that differs by item follows from the question's stated value
+PER_ITEM: dict[str, PerItem] = {f.name: f.per_item for f in FACTS if f.per_item is not None}
 
 
 def _sections() -> tuple[tuple[str | None, tuple[tuple[str, str, Any, Any, type], ...]], ...]:
@@ -267,14 +270,18 @@ def item_facts(question: Question, item: str, profile: Profile) -> ItemFacts:
     Raises:
         UnknownInformationError: the profile does not know the item.
     """
-    stated = question.stated
-    values: dict[str, Any] = {
-        name: stated.get(name)
-        if derive is None
-        else derive(question, item, profile, stated.get(name))
-        for name, derive in _DERIVE
-    }
-    return ItemFacts(**values)
+    return ItemFacts(**{name: fact_value(question, item, profile, name) for name in FACT_NAMES})
+
+
+def fact_value(question: Question, item: str, profile: Profile, name: str) -> Any:
+    """Return one fact of ``item`` in ``question``: as stated, or as the item makes it.
+
+    ``item_facts`` works every fact out this way, and ``decide``'s engine each
+    fact a rule reads, one at a time.
+    """
+    derive = PER_ITEM.get(name)
+    stated = question.stated.get(name)
+    return stated if derive is None else derive(question, item, profile, stated)
 
 
 # Predicates shared by the rules. Each reads only what it must, in an order

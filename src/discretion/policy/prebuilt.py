@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from discretion.policy.decide import Finding, Outcome, _Branch
-from discretion.policy.facts import FACTS
+from discretion.policy.facts import FACT_NAMES, FACTS
 from discretion.policy.profile import BUILTIN_PROFILES, Profile
 from discretion.policy.rules import DEFAULT, RULES
 from discretion.policy.version import POLICY_VERSION
@@ -52,7 +52,6 @@ _SOURCES = (
     "version.py",
 )
 _BOOL = (False, True)
-_FACT_NAMES = tuple(fact.name for fact in FACTS)
 
 
 def path(profile_id: str) -> Path:
@@ -111,7 +110,7 @@ def encode(profile: Profile) -> dict[str, Any]:
         values = domains[node.name]
         # INVARIANT: explore branches on a prefix of the fact's domain, in order
         assert tuple(node.children) == values[: len(node.children)], node.name
-        form = (_FACT_NAMES.index(node.name), *map(ref, node.children.values()))
+        form = (FACT_NAMES.index(node.name), *map(ref, node.children.values()))
         return nodes.setdefault(form, len(nodes))
 
     root = ref(tree)
@@ -125,7 +124,7 @@ def encode(profile: Profile) -> dict[str, Any]:
         "policy_version": POLICY_VERSION,
         "sources": sources_digest(profile.id),
         "fingerprint": fingerprint(profile),
-        "facts": list(_FACT_NAMES),
+        "facts": list(FACT_NAMES),
         "outcomes": outcomes,
         "nodes": [list(form) for form in nodes],
         "root": root,
