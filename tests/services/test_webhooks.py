@@ -24,7 +24,7 @@ from discretion.services.checkpoints import parse, signature_holds
 from discretion.services.webhooks import (
     MAX_ATTEMPTS,
     backoff,
-    deliver_due,
+    deliver_round,
     deliveries,
     disable,
     list_webhooks,
@@ -121,8 +121,8 @@ def test_a_delivery_is_signed_and_carries_the_change(sample: Context, receiver: 
         (webhook,) = list_webhooks(session)
     suppression_id = _suppress(sample, item=None)
     at = _later()
-    assert deliver_due(sample, now=at) == 1
-    assert deliver_due(sample, now=at) == 0
+    assert deliver_round(sample, now=at).attempted == 1
+    assert deliver_round(sample, now=at).attempted == 0
     ((headers, body),) = receiver.requests
     stamp = int(at.timestamp())
     assert headers["Content-Type"] == "application/json"
@@ -161,20 +161,20 @@ def test_failures_are_retried_with_backoff_until_delivered(
     hook = _hook(sample, f"{receiver.url}/hook")
     _suppress(sample)
     t0 = _later()
-    assert deliver_due(sample, now=t0) == 1
+    assert deliver_round(sample, now=t0).attempted == 1
     (delivery,) = _deliveries(sample, hook)
     assert (delivery.state, delivery.attempts, delivery.last_status) == ("pending", 1, 500)
     assert delivery.last_error == "HTTP 500" and delivery.next_attempt_at == t0 + timedelta(
         seconds=30
     )  # the receiver's answer body is not kept
-    assert deliver_due(sample, now=t0 + timedelta(seconds=29)) == 0  # not due yet
+    assert deliver_round(sample, now=t0 + timedelta(seconds=29)).attempted == 0  # not due yet
     t1 = t0 + timedelta(seconds=30)
-    assert deliver_due(sample, now=t1) == 1
+    assert deliver_round(sample, now=t1).attempted == 1
     (delivery,) = _deliveries(sample, hook)
     assert (delivery.attempts, delivery.last_status, delivery.last_error) == (2, 302, "HTTP 302")
     assert delivery.next_attempt_at == t1 + timedelta(seconds=60)  # the redirect not followed
     t2 = t1 + timedelta(seconds=60)
-    assert deliver_due(sample, now=t2) == 1
+    assert deliver_round(sample, now=t2).attempted == 1
     (delivery,) = _deliveries(sample, hook)
     assert (delivery.state, delivery.attempts, delivery.delivered_at) == ("delivered", 3, t2)
     assert [h["X-Discretion-Delivery"] for h, _ in receiver.requests] == [str(delivery.id)] * 3
@@ -187,7 +187,7 @@ def test_a_delivery_fails_for_good_after_max_attempts(sample: Context, receiver:
     _suppress(sample)
     at, waits = _later(), []
     for attempt in range(1, MAX_ATTEMPTS + 1):
-        assert deliver_due(sample, now=at) == 1
+        assert deliver_round(sample, now=at).attempted == 1
         (delivery,) = _deliveries(sample, hook)
         assert delivery.attempts == attempt
         if attempt < MAX_ATTEMPTS:
@@ -196,7 +196,7 @@ def test_a_delivery_fails_for_good_after_max_attempts(sample: Context, receiver:
     assert waits == [30, 60, 120, 240, 480, 960, 1920]
     assert backoff(8) == backoff(30) == timedelta(hours=1)  # capped
     assert (delivery.state, delivery.last_status) == ("failed", 503)
-    assert deliver_due(sample, now=at + timedelta(days=1)) == 0
+    assert deliver_round(sample, now=at + timedelta(days=1)).attempted == 0
     assert len(receiver.requests) == MAX_ATTEMPTS
 
 
@@ -209,7 +209,7 @@ def test_a_disabled_webhook_gets_nothing_more(sample: Context, receiver: Receive
         rescind(
             session, actor=acting(session, "u-reg"), suppression_id=suppression_id, method="written"
         )
-    assert deliver_due(sample, now=_later()) == 2
+    assert deliver_round(sample, now=_later()).attempted == 2
     assert receiver.ids() == [d.id for d in _deliveries(sample, live)]
     (pending,) = _deliveries(sample, old)  # made before it was disabled; never sent
     assert (pending.state, pending.last_error, pending.attempts) == (
@@ -232,7 +232,7 @@ def test_a_refused_connection_is_recorded_not_raised(sample: Context) -> None:
     hook = _hook(sample, f"http://127.0.0.1:{port}/hook")
     _suppress(sample)
     at = _later()
-    assert deliver_due(sample, now=at, timeout=2) == 1
+    assert deliver_round(sample, now=at, timeout=2).attempted == 1
     (delivery,) = _deliveries(sample, hook)
     assert (delivery.state, delivery.attempts, delivery.last_status) == ("pending", 1, None)
     assert delivery.last_error is not None and delivery.last_error.startswith("ConnectError: ")
@@ -275,7 +275,8 @@ def test_concurrent_workers_send_each_delivery_once(sample: Context, receiver: R
             )
     counts: list[int] = []
     workers = [
-        threading.Thread(target=lambda: counts.append(deliver_due(sample))) for _ in range(3)
+        threading.Thread(target=lambda: counts.append(deliver_round(sample).attempted))
+        for _ in range(3)
     ]
     for worker in workers:
         worker.start()
@@ -300,7 +301,7 @@ def test_each_checkpoint_reaches_every_webhook_as_a_witness(
     assert witnesses == 1  # the disabled webhook gets nothing
     _suppress(sample)  # a privacy change after it, delivered beside it
     at = _later()
-    assert deliver_due(sample, now=at) == 2
+    assert deliver_round(sample, now=at).attempted == 2
     (checkpoint_delivery, change_delivery) = _deliveries(sample, hook)
     assert (checkpoint_delivery.checkpoint_id, checkpoint_delivery.change_seq) == (1, None)
     assert change_delivery.checkpoint_id is None and change_delivery.change_seq is not None

@@ -45,7 +45,6 @@ __all__ = [
     "backoff",
     "DeliveryOutcome",
     "Round",
-    "deliver_due",
     "deliver_round",
     "deliveries",
     "disable",
@@ -322,13 +321,3 @@ def deliver_round(
             outcome = _send(client, claim, time())
             outcomes.append(_settle(context, claim, time(), outcome))
     return Round(tuple(outcomes))
-
-
-def deliver_due(
-    context: Context, *, now: datetime | None = None, limit: int = 100, timeout: float = 5.0
-) -> int:
-    """Send up to ``limit`` deliveries that are due; return how many were attempted.
-
-    As ``deliver_round``, which says how each attempt went.
-    """
-    return deliver_round(context, now=now, limit=limit, timeout=timeout).attempted
