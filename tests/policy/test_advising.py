@@ -190,6 +190,20 @@ def test_the_check_page_summarises_in_plain_words() -> None:
         assert words and "_" not in words
 
 
+def test_the_choices_speak_in_the_profile_s_words() -> None:
+    federal, step = load_profile("ferpa"), get_step("recipient")
+    mit_words = [option.phrase for option in options(step, MIT)]
+    words = [option.phrase for option in options(step, federal)]
+    assert any("the Institute" in phrase for phrase in mit_words)
+    assert not any("Institute" in phrase for phrase in words)
+    assert "Someone else inside the institution (another student, a colleague)" in words
+    answers = {"act": "disclose", "recipient": "community"}
+    shown = dict((step_id, said) for step_id, _, said in summary(answers, federal))
+    assert (
+        shown["recipient"] == "Someone else inside the institution (another student, a colleague)"
+    )
+
+
 def _random_way(data: st.DataObject, profile: Profile) -> Answers:
     def choose(step: Step, offered: tuple[Option, ...]) -> Value:
         values = [option.value for option in offered]

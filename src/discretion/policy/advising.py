@@ -101,8 +101,8 @@ def options(step: Step, profile: Profile, answers: Answers = NO_ANSWERS) -> tupl
 
     A student can only have hidden directory items, and only those asked about matter.
     """
-    if step.kind is not Kind.ITEMS:
-        return step.options
+    if step.kind is not Kind.ITEMS:  # in the profile's words ("the institution", not MIT's)
+        return tuple(Option(option.value, profile.worded(option.phrase)) for option in step.options)
     names: Sequence[str] = tuple(profile.items)
     if step.id == "suppressed":
         asked = answers.get("information", ())
@@ -196,20 +196,20 @@ def answers_from_question(question: Mapping[str, Any], profile: Profile) -> Answ
     return MappingProxyType(kept)
 
 
-def answer_phrase(step: Step, value: Value) -> str:
+def answer_phrase(step: Step, value: Value, profile: Profile) -> str:
     """Return an answer in plain words, as the check page shows it."""
     if isinstance(value, tuple):
         return ", ".join(item_label(name) for name in value) or "None"
     if step.kind is Kind.YES_NO:
         return yes_no(value)
-    return next(option.phrase for option in step.options if option.value == value)
+    return next(option.phrase for option in options(step, profile) if option.value == value)
 
 
 def summary(answers: Answers, profile: Profile) -> list[tuple[str, str, str]]:
     """Return (step id, question, answer in plain words) for each answer that counts."""
     kept = current(answers, profile)
     return [
-        (step_id, _BY_ID[step_id].question, answer_phrase(_BY_ID[step_id], value))
+        (step_id, _BY_ID[step_id].question, answer_phrase(_BY_ID[step_id], value, profile))
         for step_id, value in kept.items()
     ]
 
